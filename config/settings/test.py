@@ -1,0 +1,16 @@
+"""Settings for the test suite: fast hashing, in-memory mail; DATABASE_URL still chooses the database."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+LANGUAGE_CODE = "zh-hans"
+if env.str("DATABASE_URL", default="").startswith("sqlite") or not env.str("DATABASE_URL", default=""):
+    from .base import DATABASES
+
+    DATABASES["default"]["TEST"] = {"NAME": None}  # in-memory

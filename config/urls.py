@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from sme.organizations.tool_views import uscc_tool_page
+
+api_v1 = [
+    path("", include("sme.accounts.api_urls")),
+    path("", include("sme.organizations.api_urls")),
+    path("", include("sme.regions.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("sme.core.urls")),
+    path("tools/uscc/", uscc_tool_page, name="uscc-tool"),
+    path("accounts/", include("sme.accounts.urls")),
+    path("organizations/", include("sme.organizations.urls")),
+    path("audit/", include("sme.core.audit_urls")),
+    path("notifications/", include("sme.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from sme.core.forms import BootstrapFormMixin
+from sme.organizations.forms import OrganizationFieldsMixin
+from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind
+from sme.regions.models import Region
+from sme.regions.selectors import districts
+
+from .backends import find_user
+from .models import Role, mobile_validator
+
+
+class LoginForm(BootstrapFormMixin, AuthenticationForm):
+    username = forms.CharField(
+        label=_l("用户名或手机号"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            user = find_user(self.cleaned_data.get("username", ""))
+            if user is not None and user.is_locked():
+                minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+                raise forms.ValidationError(
+                    _(
+                        "账号因连续%(n)d次密码错误已被锁定，请在%(time)s后（约%(m)d分钟）再试，或联系平台管理员解锁。"
+                    )
+                    % {
+                        "n": settings.LOGIN_FAILURE_LIMIT,
+                        "time": timezone.localtime(user.locked_until).strftime("%H:%M"),
+                        "m": minutes,
+                    },
+                    code="locked",
+                ) from None
+            if user is not None and user.failed_login_count:
+                left = settings.LOGIN_FAILURE_LIMIT - user.failed_login_count
+                raise forms.ValidationError(
+                    _("用户名/手机号或密码错误。再输错%(left)d次，账号将被锁定%(minutes)d分钟。")
+                    % {"left": left, "minutes": int(settings.LOGIN_LOCKOUT.total_seconds() // 60)},
+                    code="invalid_login",
+                ) from None
+            raise forms.ValidationError(_("用户名/手机号或密码错误。"), code="invalid_login") from None
+
+    def lockout_notice(self) -> str:
+        return _("为保护账号安全，连续%(n)d次输错密码，账号将被锁定%(m)d分钟。") % {
+            "n": settings.LOGIN_FAILURE_LIMIT,
+            "m": int(settings.LOGIN_LOCKOUT.total_seconds() // 60),
+        }
+
+
+class AccountFieldsMixin(BootstrapFormMixin, forms.Form):
+    username = forms.RegexField(
+        label=_l("用户名"),
+        max_length=30,
+        min_length=3,
+        regex=r"^[A-Za-z][A-Za-z0-9_.-]+$",
+        error_messages={"invalid": _l("用户名以字母开头，只能包含字母、数字、下划线、点和连字符。")},
+        help_text=_l("3–30位，以字母开头；登录时也可以用手机号。"),
+    )
+    real_name = forms.CharField(label=_l("姓名"), max_length=50)
+    mobile = forms.CharField(label=_l("手机号码"), max_length=11, validators=[mobile_validator])
+    email = forms.EmailField(label=_l("电子邮箱（选填）"), required=False)
+    password1 = forms.CharField(
+        label=_l("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_l("至少8位，包含大写字母、小写字母、数字、特殊符号中的至少3类。"),
+    )
+    password2 = forms.CharField(
+        label=_l("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_password2(self) -> str:
+        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if p1 and p2 and p1 != p2:
+            raise forms.ValidationError(_("两次输入的密码不一致。"))
+        return p2 or ""
+
+
+class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
+    ROLE_CHOICES = [(Role.ENTERPRISE.value, _l("企业")), (Role.PROVIDER.value, _l("服务机构"))]
+    MODE_CHOICES = [("create", _l("注册新机构")), ("join", _l("加入已在平台注册的机构"))]
+
+    role = forms.ChoiceField(
+        label=_l("我是"), choices=ROLE_CHOICES, widget=forms.RadioSelect, initial=Role.ENTERPRISE
+    )
+    mode = forms.ChoiceField(
+        label=_l("机构"), choices=MODE_CHOICES, widget=forms.RadioSelect, initial="create"
+    )
+    provider_kind = forms.ChoiceField(
+        label=_l("机构类型"),
+        required=False,
+        choices=[(k.value, k.label) for k in OrganizationKind if k in PROVIDER_KINDS],
+        initial=OrganizationKind.SERVICE_PROVIDER,
+    )
+
+    field_order = [
+        "role",
+        "mode",
+        "uscc",
+        "name",
+        "provider_kind",
+        "legal_representative",
+        "district",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "username",
+        "real_name",
+        "mobile",
+        "email",
+        "password1",
+        "password2",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # In "join" mode only the credit code matters; the rest is checked in clean().
+        for name in ("name", "legal_representative", "district", "address", "contact_name", "contact_phone"):
+            self.fields[name].required = False
+        self.join_organization: Organization | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        mode = data.get("mode")
+        code = data.get("uscc")
+        if mode == "join":
+            if code:
+                self.join_organization = Organization.objects.filter(uscc=code).first()
+                if self.join_organization is None:
+                    self.add_error(
+                        "uscc",
+                        _("平台上还没有信用代码为 %(code)s 的机构，请选择“注册新机构”。") % {"code": code},
+                    )
+        elif mode == "create":
+            for name in (
+                "name",
+                "legal_representative",
+                "district",
+                "address",
+                "contact_name",
+                "contact_phone",
+            ):
+                if not data.get(name):
+                    self.add_error(name, _("此项为必填项。"))
+        return data
+
+    def organization_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.field_order[: self.field_order.index("username")]]
+
+    def account_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.field_order[self.field_order.index("username") :]]
+
+    def organization_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        kind = (
+            OrganizationKind.ENTERPRISE
+            if d["role"] == Role.ENTERPRISE
+            else (d.get("provider_kind") or OrganizationKind.SERVICE_PROVIDER)
+        )
+        return {
+            "kind": kind,
+            "name": d["name"],
+            "uscc_code": d["uscc"],
+            "legal_representative": d["legal_representative"],
+            "district": d["district"],
+            "address": d["address"],
+            "contact_name": d["contact_name"],
+            "contact_phone": d["contact_phone"],
+            "contact_email": d.get("contact_email", ""),
+        }
+
+
+class StaffAccountForm(AccountFieldsMixin):
+    role = forms.ChoiceField(
+        label=_l("角色"),
+        choices=[
+            (Role.DISTRICT_OFFICER.value, Role.DISTRICT_OFFICER.label),
+            (Role.CITY_OFFICER.value, Role.CITY_OFFICER.label),
+            (Role.EXPERT.value, Role.EXPERT.label),
+            (Role.ADMIN.value, Role.ADMIN.label),
+        ],
+    )
+    jurisdiction = forms.ModelChoiceField(
+        label=_l("所辖区县（区县主管部门必填）"), queryset=Region.objects.none(), required=False
+    )
+
+    field_order = [
+        "role",
+        "jurisdiction",
+        "username",
+        "real_name",
+        "mobile",
+        "email",
+        "password1",
+        "password2",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = districts()
+        self.fields["mobile"].required = False

@@ -1,0 +1,34 @@
+"""等保 2.0 三级 password complexity: characters from at least three of four classes."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def character_classes(password: str) -> int:
+    classes = [
+        any(c.islower() and c.isascii() for c in password),
+        any(c.isupper() and c.isascii() for c in password),
+        any(c.isdigit() for c in password),
+        any(not c.isalnum() or not c.isascii() for c in password if c not in string.whitespace),
+    ]
+    return sum(classes)
+
+
+class CharacterClassValidator:
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if character_classes(password) < self.min_classes:
+            raise ValidationError(
+                _("密码须包含大写字母、小写字母、数字、特殊符号中的至少%(n)d类。") % {"n": self.min_classes},
+                code="password_too_simple",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码须包含大写字母、小写字母、数字、特殊符号中的至少%(n)d类。") % {"n": self.min_classes}

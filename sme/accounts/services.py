@@ -1,0 +1,160 @@
+"""Account writes: self-registration, accounts made by administrators, activation and unlocking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sme.core import audit
+from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.organizations.models import Organization, OrganizationKind
+from sme.organizations.services import membership_request, organization_create
+from sme.regions.models import Region
+
+from .models import Role, User
+
+STAFF_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.EXPERT, Role.ADMIN})
+
+
+def _check_unique(username: str, mobile: str | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if User.objects.filter(username=username).exists():
+        errors["username"] = [_("用户名「%(u)s」已被使用。") % {"u": username}]
+    if mobile and User.objects.filter(mobile=mobile).exists():
+        errors["mobile"] = [_("手机号 %(m)s 已注册，请直接登录或找回密码。") % {"m": mobile}]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], errors)
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], {"password1": list(exc.messages)}) from exc
+
+
+@transaction.atomic
+def user_register(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    mobile: str,
+    email: str = "",
+    join_organization: Organization | None = None,
+    organization: dict[str, Any] | None = None,
+    role: str = Role.ENTERPRISE,
+) -> User:
+    """Self-registration of an enterprise or provider user, who either creates an organization
+    (``organization`` holds its facts) or asks to join an existing one. All or nothing."""
+    if (join_organization is None) == (organization is None):
+        raise InvalidInput(_("请选择“注册新机构”或“加入已有机构”之一。"))
+    if join_organization is not None:
+        role = Role.ENTERPRISE if join_organization.kind == OrganizationKind.ENTERPRISE else Role.PROVIDER
+    if role not in (Role.ENTERPRISE, Role.PROVIDER):
+        raise NotAllowed(_("主管部门和专家账号由平台管理员创建。"))
+    _check_unique(username, mobile)
+    user = User(
+        username=username, real_name=real_name.strip(), mobile=mobile or None, email=email.strip(), role=role
+    )
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit.record(
+        "user.register",
+        actor=user,
+        obj=user,
+        summary=_("自助注册（%(role)s）") % {"role": user.get_role_display()},
+    )
+    if join_organization is not None:
+        membership_request(actor=user, organization=join_organization)
+    else:
+        assert organization is not None
+        organization_create(actor=user, **organization)
+    return user
+
+
+@transaction.atomic
+def staff_account_create(
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    real_name: str,
+    role: str,
+    mobile: str = "",
+    email: str = "",
+    jurisdiction: Region | None = None,
+) -> User:
+    """An authority, expert or administrator account, made by an administrator."""
+    if not actor.is_platform_admin:
+        raise NotAllowed(_("只有平台管理员可以创建主管部门、专家和管理员账号。"))
+    if role not in STAFF_ROLES:
+        raise InvalidInput(_("请选择主管部门、专家或管理员角色。"), {"role": [_("角色无效。")]})
+    if role == Role.DISTRICT_OFFICER:
+        if jurisdiction is None or jurisdiction.level not in (
+            Region.Level.DISTRICT,
+            Region.Level.FUNCTIONAL_ZONE,
+        ):
+            raise InvalidInput(_("区县主管部门账号须指定所辖区县。"), {"jurisdiction": [_("请选择区县。")]})
+    elif role == Role.CITY_OFFICER:
+        if jurisdiction is None or jurisdiction.level != Region.Level.PROVINCE:
+            from sme.regions.selectors import platform_jurisdiction
+
+            jurisdiction = platform_jurisdiction()
+    else:
+        jurisdiction = None
+    _check_unique(username, mobile or None)
+    user = User(
+        username=username,
+        real_name=real_name.strip(),
+        mobile=mobile or None,
+        email=email.strip(),
+        role=role,
+        jurisdiction=jurisdiction,
+        is_staff=(role == Role.ADMIN),
+    )
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit.record(
+        "user.create",
+        actor=actor,
+        obj=user,
+        summary=_("创建账号：%(role)s%(scope)s")
+        % {"role": user.get_role_display(), "scope": f"（{jurisdiction.name}）" if jurisdiction else ""},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    if not actor.is_platform_admin:
+        raise NotAllowed(_("只有平台管理员可以停用或启用账号。"))
+    if user.pk == actor.pk and not active:
+        raise InvalidInput(_("不能停用自己的账号。"))
+    changed = User.objects.filter(pk=user.pk, is_active=not active).update(is_active=active)
+    if not changed:
+        raise Conflict(_("该账号已经是%(state)s状态。") % {"state": _("启用") if active else _("停用")})
+    user.refresh_from_db()
+    audit.record(
+        "user.activate" if active else "user.deactivate",
+        actor=actor,
+        obj=user,
+        changes={"is_active": [not active, active]},
+    )
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> User:
+    if not actor.is_platform_admin:
+        raise NotAllowed(_("只有平台管理员可以解除锁定。"))
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    user.refresh_from_db()
+    audit.record("user.unlock", actor=actor, obj=user, summary=_("管理员解除登录锁定"))
+    return user

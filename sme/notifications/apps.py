@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "sme.notifications"
+    label = "notifications"
+    verbose_name = _("通知")
+
+    def ready(self) -> None:
+        from sme.core import todos
+
+        from .selectors import todos_for
+
+        todos.register(todos_for)

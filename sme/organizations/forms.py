@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from sme.core.forms import BootstrapFormMixin
+from sme.regions.selectors import districts
+
+from . import uscc
+from .models import Organization, OrganizationKind
+
+
+class UsccField(forms.CharField):
+    """A credit-code field: normalizes (upper case, full-width → ASCII) and says exactly what is wrong."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", _l("统一社会信用代码"))
+        kwargs.setdefault("help_text", _l("18位，见营业执照或登记证书"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"class": "uscc-input", "autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        result = uscc.check(value)
+        if not result.valid:
+            raise forms.ValidationError(result.errors)
+        return result.code
+
+
+class DistrictField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("label", _l("所在区县"))
+        kwargs.setdefault("empty_label", _l("请选择区县"))
+        super().__init__(queryset=districts(), **kwargs)
+
+
+class OrganizationFieldsMixin(BootstrapFormMixin, forms.Form):
+    uscc = UsccField()
+    name = forms.CharField(label=_l("机构名称"), max_length=200, help_text=_l("与营业执照或登记证书一致"))
+    legal_representative = forms.CharField(label=_l("法定代表人"), max_length=50)
+    district = DistrictField()
+    address = forms.CharField(label=_l("地址"), max_length=200)
+    contact_name = forms.CharField(label=_l("联系人"), max_length=50)
+    contact_phone = forms.RegexField(
+        label=_l("联系电话"),
+        max_length=20,
+        regex=r"^[0-9+\-() ]{7,20}$",
+        error_messages={"invalid": _l("请输入有效的电话号码。")},
+    )
+    contact_email = forms.EmailField(label=_l("联系邮箱（选填）"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts()
+
+
+class OrganizationEditForm(OrganizationFieldsMixin):
+    kind = forms.ChoiceField(label=_l("机构类型"), choices=OrganizationKind.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    field_order = [
+        "kind",
+        "uscc",
+        "name",
+        "legal_representative",
+        "district",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    ]
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        initial = {
+            f: getattr(organization, f)
+            for f in (
+                "kind",
+                "uscc",
+                "name",
+                "legal_representative",
+                "address",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "version",
+            )
+        }
+        initial["district"] = organization.district_id
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        if organization.is_verified:
+            for name in ("kind", "uscc", "name", "legal_representative", "district"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("已认证机构不能自行修改此项，请联系所在区县主管部门。")
+
+    def changed_values(self) -> dict[str, Any]:
+        fields = [n for n, f in self.fields.items() if n != "version" and not f.disabled]
+        return {n: self.cleaned_data[n] for n in fields}
+
+
+class RejectForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_l("退回理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_l("申请人会看到这段文字，请写清需要修改或补充的内容。"),
+    )
+
+
+class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label=_l("名称或信用代码"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_l("认证状态"), required=False)
+    kind = forms.ChoiceField(label=_l("机构类型"), required=False)
+    district = forms.ModelChoiceField(
+        label=_l("区县"), required=False, queryset=None, empty_label=_l("全部区县")
+    )
+    sort = forms.ChoiceField(
+        label=_l("排序"),
+        required=False,
+        choices=[("newest", _l("最新注册")), ("oldest", _l("最早注册")), ("name", _l("按名称"))],
+    )
+
+    def __init__(self, *args: Any, show_district: bool = False, **kwargs: Any):
+        from .models import VerificationStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("全部状态")), *VerificationStatus.choices]
+        self.fields["kind"].choices = [("", _("全部类型")), *OrganizationKind.choices]
+        if show_district:
+            self.fields["district"].queryset = districts()
+        else:
+            del self.fields["district"]

@@ -1,0 +1,90 @@
+"""What organization work waits for a user, for their landing page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sme.accounts.models import Role
+from sme.core.todos import Todo
+
+from . import selectors
+from .models import MANAGING_ROLES, Membership, MembershipStatus, VerificationStatus
+
+
+def todos_for(user: Any) -> list[Todo]:
+    items: list[Todo] = []
+    if user.role == Role.DISTRICT_OFFICER:
+        pending = selectors.pending_verification_count(user)
+        if pending:
+            items.append(
+                Todo(
+                    _("机构认证待审核"),
+                    reverse("organizations:list") + "?status=pending&sort=oldest",
+                    detail=_("按提交先后办理"),
+                    count=pending,
+                    level="warning",
+                )
+            )
+    elif user.role == Role.CITY_OFFICER:
+        by_district = (
+            selectors.organizations_visible_to(user)
+            .filter(verification_status=VerificationStatus.PENDING)
+            .values("district__name")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:5]
+        )
+        for row in by_district:
+            items.append(
+                Todo(
+                    _("%(d)s：机构认证待审核") % {"d": row["district__name"]},
+                    reverse("organizations:list") + "?status=pending",
+                    count=row["n"],
+                    level="secondary",
+                )
+            )
+    elif user.role in (Role.ENTERPRISE, Role.PROVIDER):
+        memberships = list(Membership.objects.filter(user=user).select_related("organization"))
+        for m in memberships:
+            org = m.organization
+            url = reverse("organizations:detail", args=[org.pk])
+            if m.status == MembershipStatus.PENDING:
+                items.append(
+                    Todo(_("加入「%(org)s」的申请待负责人批准") % {"org": org.name}, level="secondary")
+                )
+                continue
+            if m.status != MembershipStatus.ACTIVE:
+                continue
+            if org.verification_status == VerificationStatus.REJECTED:
+                items.append(
+                    Todo(
+                        _("机构认证被退回，请修改后重新提交"),
+                        url,
+                        detail=org.rejection_reason,
+                        level="danger",
+                    )
+                )
+            elif org.verification_status == VerificationStatus.PENDING:
+                items.append(
+                    Todo(
+                        _("机构认证审核中：%(org)s") % {"org": org.name},
+                        url,
+                        detail=_("所在区县主管部门审核后会通知您"),
+                        level="secondary",
+                    )
+                )
+            if m.role in MANAGING_ROLES:
+                waiting = selectors.pending_join_requests(org).count()
+                if waiting:
+                    items.append(
+                        Todo(
+                            _("有人申请加入「%(org)s」") % {"org": org.name},
+                            reverse("organizations:members", args=[org.pk]),
+                            count=waiting,
+                            level="warning",
+                        )
+                    )
+    return items

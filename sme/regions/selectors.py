@@ -1,0 +1,85 @@
+"""Reads about divisions and zones.
+
+"Is this district in 两翼 on date D?" is ``in_zone(district, "liangyi", on=D)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from .models import Region, Zone, ZoneMembership, in_force
+
+
+def platform_jurisdiction() -> Region:
+    """The province or city this installation serves (``PLATFORM_JURISDICTION_CODE``)."""
+    return Region.objects.filter(code=settings.PLATFORM_JURISDICTION_CODE).current().get()
+
+
+def districts(on: dt.date | None = None, within: Region | None = None) -> QuerySet[Region]:
+    """Districts (and functional zones) in force on ``on`` under ``within`` (default: the platform's)."""
+    qs = Region.objects.districts().current(on)
+    if within is not None:
+        qs = qs.filter(parent=within)
+    else:  # lazy: no query until the queryset is used (forms build it at import time)
+        qs = qs.filter(parent__code=settings.PLATFORM_JURISDICTION_CODE, parent__valid_to__isnull=True)
+    return qs.order_by("sort_order", "code")
+
+
+def region_for_code(code: str, on: dt.date | None = None) -> Region | None:
+    """The division a 6-digit code named on ``on`` (default today); failing that, the latest one that
+    used the code, then the province of its first two digits."""
+    rows = list(Region.objects.filter(code=code).order_by("-valid_from"))
+    if on is not None:
+        for r in rows:
+            if r.is_current(on):
+                return r
+    for r in rows:
+        if r.valid_to is None:
+            return r
+    if rows:
+        return rows[0]
+    if len(code) == 6 and code.isdigit():
+        return Region.objects.filter(code=code[:2] + "0000", level=Region.Level.PROVINCE).first()
+    return None
+
+
+def _zone_and_descendants(zone_key: str) -> set[int]:
+    ids: set[int] = set()
+    frontier = list(Zone.objects.filter(key=zone_key).values_list("pk", flat=True))
+    while frontier:
+        ids.update(frontier)
+        frontier = list(Zone.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+    return ids
+
+
+def in_zone(region: Region, zone_key: str, on: dt.date | None = None) -> bool:
+    """Whether ``region`` belongs to the zone ``zone_key`` (or a zone nested in it) on ``on``."""
+    on = on or dt.date.today()
+    zone_ids = _zone_and_descendants(zone_key)
+    return ZoneMembership.objects.filter(in_force(on), zone_id__in=zone_ids, region=region).exists()
+
+
+def zone_of(region: Region, grouping_key: str, on: dt.date | None = None) -> Zone | None:
+    """The innermost zone of ``grouping_key`` that holds ``region`` on ``on``, or None."""
+    on = on or dt.date.today()
+    membership = (
+        ZoneMembership.objects.filter(in_force(on), zone__grouping__key=grouping_key, region=region)
+        .select_related("zone")
+        .first()
+    )
+    return membership.zone if membership else None
+
+
+@lru_cache(maxsize=4096)
+def name_for_code(code: str) -> str | None:
+    """Cached name lookup for hot paths (the credit-code tool); divisions change only on deploy."""
+    region = region_for_code(code)
+    if region is None:
+        return None
+    if region.code == code:
+        return region.name if region.valid_to is None else f"{region.name}（已撤销）"
+    return f"{region.name}（具体区县不在本平台数据中）"
