@@ -30,7 +30,7 @@ test: $(STAMP)
 
 ## make test-browser: the Playwright tests in Debian's headless Chromium (/usr/bin/chromium)
 test-browser: $(STAMP)
-	$(BIN)/pytest -q -m browser -p no:randomly
+	$(BIN)/pytest -q -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

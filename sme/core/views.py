@@ -23,3 +23,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"todos": todos_for(request.user)})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403 page; the refused attempt is audited (who tried to reach what)."""
+    from . import audit
+    from .models import AuditLog
+
+    message = str(exception) if exception and str(exception) else ""
+    audit.record(
+        "access.denied",
+        actor=request.user,
+        summary=f"{request.method} {request.path[:200]}" + (f"：{message}" if message else ""),
+        result=AuditLog.Result.DENIED,
+    )
+    return render(request, "403.html", {"message": message}, status=403)

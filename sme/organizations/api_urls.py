@@ -5,7 +5,7 @@ from .tool_views import uscc_check_api
 
 urlpatterns = [
     # Any text after the prefix is checked, slashes included: the tool never answers 404.
-    re_path(r"^tools/uscc/(?P<code>.*)$", uscc_check_api, name="api-uscc-check"),
+    re_path(r"^tools/uscc/(?P<code>(?s:.*))$", uscc_check_api, name="api-uscc-check"),
     path("organizations/", api.OrganizationListAPI.as_view(), name="api-organization-list"),
     path("organizations/<int:pk>/", api.OrganizationDetailAPI.as_view(), name="api-organization-detail"),
     path(

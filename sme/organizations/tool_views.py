@@ -35,7 +35,7 @@ def explain(raw: str) -> dict[str, Any]:
 def uscc_tool_page(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     context = {"code": code, "result": explain(code) if code.strip() else None}
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request") == "true":
         return render(request, "organizations/_uscc_result.html", context)
     return render(request, "organizations/uscc_tool.html", context)
 
