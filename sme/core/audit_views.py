@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from . import audit
@@ -78,6 +79,7 @@ def filtered(form: AuditFilterForm) -> QuerySet[AuditLog]:
     return qs.order_by("-created_at", "-id")
 
 
+@require_GET
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
@@ -86,6 +88,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/list.html", {"form": form, "page": page, "export_limit": EXPORT_LIMIT})
 
 
+@require_GET
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered rows as .xlsx (newest first, at most ``EXPORT_LIMIT``); the export is itself audited."""

@@ -10,8 +10,9 @@ TABLES = ["core_auditlog", "core_transitionlog"]
 FUNCTION = """
 CREATE OR REPLACE FUNCTION sme_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% is append-only: rows cannot be changed or deleted', TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING
+        MESSAGE = TG_TABLE_NAME || ' is append-only: rows cannot be changed or deleted',
+        ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 """

@@ -1,0 +1,222 @@
+"""Each role × each page and API of the foundation × inside and outside its scope.
+
+The world: a pending enterprise in 万州区 (``wz``) and the enterprise owner's own organization in
+渝中区 (``yz``). The district officer is 万州区's; the enterprise user owns ``yz`` only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import login
+from sme.organizations.models import Organization
+from sme.testing.factories import OrganizationFactory
+
+ROLES = ["anonymous", "enterprise", "provider", "district_officer", "city_officer", "expert", "admin"]
+
+# (method, url template, {role: expected status}); "login" means a redirect to the login page.
+PAGES: list[tuple[str, str, dict[str, int | str]]] = [
+    ("get", "/dashboard/", {"anonymous": "login", "*": 200}),
+    (
+        "get",
+        "/organizations/",
+        {
+            "anonymous": "login",
+            "enterprise": 403,
+            "provider": 403,
+            "expert": 403,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/organizations/{wz}/",
+        {
+            "anonymous": "login",
+            "enterprise": 404,
+            "provider": 404,
+            "expert": 404,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/organizations/{yz}/",
+        {
+            "anonymous": "login",
+            "enterprise": 200,
+            "provider": 404,
+            "expert": 404,
+            "district_officer": 404,
+            "city_officer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/organizations/{yz}/edit/",
+        {
+            "anonymous": "login",
+            "enterprise": 200,
+            "provider": 404,
+            "expert": 404,
+            "district_officer": 404,
+            "city_officer": 403,
+            "admin": 403,
+        },
+    ),
+    (
+        "get",
+        "/organizations/{yz}/members/",
+        {
+            "anonymous": "login",
+            "enterprise": 200,
+            "provider": 404,
+            "expert": 404,
+            "district_officer": 404,
+            "city_officer": 403,
+            "admin": 403,
+        },
+    ),
+    ("get", "/audit/", {"anonymous": "login", "admin": 200, "*": 403}),
+    ("get", "/audit/export.xlsx", {"anonymous": "login", "admin": 200, "*": 403}),
+    ("get", "/accounts/users/", {"anonymous": "login", "admin": 200, "*": 403}),
+    ("get", "/accounts/users/new/", {"anonymous": "login", "admin": 200, "*": 403}),
+    ("get", "/notifications/", {"anonymous": "login", "*": 200}),
+    ("get", "/tools/uscc/?code=91110000600037341L", {"*": 200}),
+    ("get", "/api/v1/tools/uscc/91110000600037341L", {"*": 200}),
+    ("get", "/api/v1/regions/districts/", {"*": 200}),
+    ("get", "/api/schema/", {"*": 200}),
+    ("get", "/api/docs/", {"*": 200}),
+    ("get", "/api/v1/me/", {"anonymous": 403, "*": 200}),
+    ("get", "/api/v1/organizations/", {"anonymous": 403, "*": 200}),
+    (
+        "get",
+        "/api/v1/organizations/{wz}/",
+        {
+            "anonymous": 403,
+            "enterprise": 404,
+            "provider": 404,
+            "expert": 404,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/organizations/{yz}/",
+        {
+            "anonymous": 403,
+            "enterprise": 200,
+            "provider": 404,
+            "expert": 404,
+            "district_officer": 404,
+            "city_officer": 200,
+            "admin": 200,
+        },
+    ),
+]
+
+
+@pytest.fixture
+def world(enterprise_owner, provider_user, district_officer, city_officer, expert, admin_user, wanzhou):
+    wz = OrganizationFactory(district=wanzhou, name="万州测试待审企业有限公司")
+    yz = Organization.objects.get(memberships__user=enterprise_owner)
+    users = {
+        "anonymous": None,
+        "enterprise": enterprise_owner,
+        "provider": provider_user,
+        "district_officer": district_officer,
+        "city_officer": city_officer,
+        "expert": expert,
+        "admin": admin_user,
+    }
+    return {"wz": wz, "yz": yz, "users": users}
+
+
+def expected_for(table: dict[str, int | str], role: str) -> int | str:
+    return table.get(role, table.get("*"))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "template", "table"), PAGES, ids=[p[1] for p in PAGES])
+def test_page_access(client, world, role, method, template, table):
+    user = world["users"][role]
+    if user is not None:
+        login(client, user)
+    url = template.format(wz=world["wz"].pk, yz=world["yz"].pk)
+    response = getattr(client, method)(url)
+    expected = expected_for(table, role)
+    if expected == "login":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    else:
+        assert response.status_code == expected, (role, url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "verified"),
+    [
+        ("district_officer", 302, True),  # in scope: verified
+        ("city_officer", 302, False),  # sees it, may not verify: told so, nothing changes
+        ("admin", 302, False),
+        ("enterprise", 404, False),
+        ("provider", 404, False),
+        ("expert", 404, False),
+    ],
+)
+def test_verify_action_by_role(client, world, role, status, verified):
+    login(client, world["users"][role])
+    response = client.post(f"/organizations/{world['wz'].pk}/verify/")
+    assert response.status_code == status
+    world["wz"].refresh_from_db()
+    assert world["wz"].is_verified is verified
+
+
+def test_district_officer_cannot_act_outside_district(client, world, other_district_officer):
+    """渝中区's officer can neither see nor verify a 万州区 organization, by page or API."""
+    login(client, other_district_officer)
+    assert client.post(f"/organizations/{world['wz'].pk}/verify/").status_code == 404
+    assert client.post(f"/api/v1/organizations/{world['wz'].pk}/verify/").status_code == 404
+    world["wz"].refresh_from_db()
+    assert world["wz"].verification_status == "pending"
+
+
+def test_lists_hold_only_the_callers_scope(client, world, district_officer, yuzhong):
+    OrganizationFactory.create_batch(3, district=yuzhong)
+    login(client, district_officer)
+    page = client.get("/organizations/").content.decode()
+    assert world["wz"].name in page and world["yz"].name not in page
+    ids = {row["id"] for row in client.get("/api/v1/organizations/?page_size=100").json()["results"]}
+    expected = set(
+        Organization.objects.filter(district=district_officer.jurisdiction).values_list("pk", flat=True)
+    )
+    assert ids == expected
+    # A filter for another district does not widen the scope.
+    ids = {r["id"] for r in client.get(f"/api/v1/organizations/?district={yuzhong.pk}").json()["results"]}
+    assert ids == set()
+
+
+def test_enterprise_sees_only_its_own_organizations(client, world, enterprise_owner):
+    login(client, enterprise_owner)
+    ids = {row["id"] for row in client.get("/api/v1/organizations/").json()["results"]}
+    assert ids == {world["yz"].pk}
+
+
+def test_city_officer_sees_every_district(client, world, city_officer):
+    login(client, city_officer)
+    ids = {row["id"] for row in client.get("/api/v1/organizations/?page_size=100").json()["results"]}
+    assert {world["wz"].pk, world["yz"].pk} <= ids
+
+
+def test_denied_page_is_audited(client, world, expert):
+    from sme.core.models import AuditLog
+
+    login(client, expert)
+    client.get("/audit/")
+    row = AuditLog.objects.filter(action="access.denied").latest("id")
+    assert row.actor == expert and row.result == "denied" and "/audit/" in row.summary
