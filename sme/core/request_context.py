@@ -22,7 +22,7 @@ class RequestContext:
 
 
 _NO_REQUEST = RequestContext()
-_current: ContextVar[RequestContext] = ContextVar("sme_request_context", default=_NO_REQUEST)  # noqa: B039 (frozen)
+_current: ContextVar[RequestContext] = ContextVar("sme_request_context", default=_NO_REQUEST)
 
 
 def current() -> RequestContext:
