@@ -162,6 +162,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@sme-platform
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="中小企业信息化公共服务平台")
 # The province or city whose divisions this installation serves (a Region code loaded by the regions app).
 PLATFORM_JURISDICTION_CODE = env.str("PLATFORM_JURISDICTION_CODE", default="500000")
+# Division and zone data files applied after every migrate (sme/regions/loader.py), in order.
+REGION_DATA_FILES = env.list("REGION_DATA_FILES", default=["cn-provinces.json", "chongqing.json"])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
