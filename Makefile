@@ -47,7 +47,7 @@ bench: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=bench
 	$(PY) manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=var --ignore=bench --ignore=sme/static/vendor
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=var
 
 clean:
 	rm -rf $(VENV) var/static

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from sme.core.forms import BootstrapFormMixin
 from sme.organizations.forms import OrganizationFieldsMixin
@@ -21,7 +21,7 @@ from .models import Role, mobile_validator
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
     username = forms.CharField(
-        label=_l("用户名或手机号"),
+        label=gettext_lazy("用户名或手机号"),
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
@@ -62,24 +62,28 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
 
 class AccountFieldsMixin(BootstrapFormMixin, forms.Form):
     username = forms.RegexField(
-        label=_l("用户名"),
+        label=gettext_lazy("用户名"),
         max_length=30,
         min_length=3,
         regex=r"^[A-Za-z][A-Za-z0-9_.-]+$",
-        error_messages={"invalid": _l("用户名以字母开头，只能包含字母、数字、下划线、点和连字符。")},
-        help_text=_l("3–30位，以字母开头；登录时也可以用手机号。"),
+        error_messages={
+            "invalid": gettext_lazy("用户名以字母开头，只能包含字母、数字、下划线、点和连字符。")
+        },
+        help_text=gettext_lazy("3–30位，以字母开头；登录时也可以用手机号。"),
     )
-    real_name = forms.CharField(label=_l("姓名"), max_length=50)
-    mobile = forms.CharField(label=_l("手机号码"), max_length=11, validators=[mobile_validator])
-    email = forms.EmailField(label=_l("电子邮箱（选填）"), required=False)
+    real_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    mobile = forms.CharField(label=gettext_lazy("手机号码"), max_length=11, validators=[mobile_validator])
+    email = forms.EmailField(label=gettext_lazy("电子邮箱（选填）"), required=False)
     password1 = forms.CharField(
-        label=_l("密码"),
+        label=gettext_lazy("密码"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_l("至少8位，包含大写字母、小写字母、数字、特殊符号中的至少3类。"),
+        help_text=gettext_lazy("至少8位，包含大写字母、小写字母、数字、特殊符号中的至少3类。"),
     )
     password2 = forms.CharField(
-        label=_l("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=gettext_lazy("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean_password2(self) -> str:
@@ -90,17 +94,20 @@ class AccountFieldsMixin(BootstrapFormMixin, forms.Form):
 
 
 class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
-    ROLE_CHOICES = [(Role.ENTERPRISE.value, _l("企业")), (Role.PROVIDER.value, _l("服务机构"))]
-    MODE_CHOICES = [("create", _l("注册新机构")), ("join", _l("加入已在平台注册的机构"))]
+    ROLE_CHOICES = [
+        (Role.ENTERPRISE.value, gettext_lazy("企业")),
+        (Role.PROVIDER.value, gettext_lazy("服务机构")),
+    ]
+    MODE_CHOICES = [("create", gettext_lazy("注册新机构")), ("join", gettext_lazy("加入已有机构"))]
 
     role = forms.ChoiceField(
-        label=_l("我是"), choices=ROLE_CHOICES, widget=forms.RadioSelect, initial=Role.ENTERPRISE
+        label=gettext_lazy("我是"), choices=ROLE_CHOICES, widget=forms.RadioSelect, initial=Role.ENTERPRISE
     )
     mode = forms.ChoiceField(
-        label=_l("机构"), choices=MODE_CHOICES, widget=forms.RadioSelect, initial="create"
+        label=gettext_lazy("机构"), choices=MODE_CHOICES, widget=forms.RadioSelect, initial="create"
     )
     provider_kind = forms.ChoiceField(
-        label=_l("机构类型"),
+        label=gettext_lazy("机构类型"),
         required=False,
         choices=[(k.value, k.label) for k in OrganizationKind if k in PROVIDER_KINDS],
         initial=OrganizationKind.SERVICE_PROVIDER,
@@ -186,7 +193,7 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
 
 class StaffAccountForm(AccountFieldsMixin):
     role = forms.ChoiceField(
-        label=_l("角色"),
+        label=gettext_lazy("角色"),
         choices=[
             (Role.DISTRICT_OFFICER.value, Role.DISTRICT_OFFICER.label),
             (Role.CITY_OFFICER.value, Role.CITY_OFFICER.label),
@@ -195,7 +202,7 @@ class StaffAccountForm(AccountFieldsMixin):
         ],
     )
     jurisdiction = forms.ModelChoiceField(
-        label=_l("所辖区县（区县主管部门必填）"), queryset=Region.objects.none(), required=False
+        label=gettext_lazy("所辖区县（区县主管部门必填）"), queryset=Region.objects.none(), required=False
     )
 
     field_order = [

@@ -14,7 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -27,21 +27,21 @@ EXPORT_LIMIT = 100_000
 
 
 class AuditFilterForm(BootstrapFormMixin, forms.Form):
-    actor = forms.CharField(label=_l("操作人用户名"), required=False, max_length=150)
+    actor = forms.CharField(label=gettext_lazy("操作人用户名"), required=False, max_length=150)
     action = forms.CharField(
-        label=_l("操作（前缀）"),
+        label=gettext_lazy("操作（前缀）"),
         required=False,
         max_length=64,
-        help_text=_l("如 auth. 或 organization_verification."),
+        help_text=gettext_lazy("如 auth. 或 organization_verification."),
     )
-    object_type = forms.CharField(label=_l("对象类型"), required=False, max_length=64)
-    object_id = forms.CharField(label=_l("对象编号"), required=False, max_length=64)
-    result = forms.ChoiceField(label=_l("结果"), required=False)
+    object_type = forms.CharField(label=gettext_lazy("对象类型"), required=False, max_length=64)
+    object_id = forms.CharField(label=gettext_lazy("对象编号"), required=False, max_length=64)
+    result = forms.ChoiceField(label=gettext_lazy("结果"), required=False)
     since = forms.DateField(
-        label=_l("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label=_l("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, **kwargs: Any):

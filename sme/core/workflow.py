@@ -28,7 +28,7 @@ class Transition:
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
-    label: str
+    label: Any  # str or a lazy translation
     note_required: bool = False
     guard: Guard | None = None
 
@@ -36,9 +36,9 @@ class Transition:
 @dataclass(frozen=True)
 class Workflow:
     name: str
-    status_labels: dict[str, str]
+    status_labels: dict[str, Any]
     transitions: tuple[Transition, ...]
-    role_labels: dict[str, str] = field(default_factory=dict)
+    role_labels: dict[str, Any] = field(default_factory=dict)
 
     def action_label(self, action: str) -> str:
         return next((t.label for t in self.transitions if t.action == action), action)
@@ -132,7 +132,7 @@ class HistoryEntry:
     at: Any
     actor: Any
     action: str
-    label: str
+    label: Any  # str or a lazy translation
     from_status: str
     to_status: str
     note: str

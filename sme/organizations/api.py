@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -76,7 +77,7 @@ class OrganizationDetailAPI(generics.RetrieveAPIView):
     def get_object(self) -> Organization:
         org = selectors.organization_for(self.request.user, self.kwargs["pk"])
         if org is None:
-            raise NotFound("机构不存在，或不在您的管辖范围内。")
+            raise NotFound(_("机构不存在，或不在您的管辖范围内。"))
         return org
 
 
@@ -93,7 +94,7 @@ class OrganizationTransitionAPI(APIView):
     def post(self, request: Request, pk: int, action: str) -> Response:
         org = selectors.organization_for(request.user, pk)
         if org is None:
-            raise NotFound("机构不存在，或不在您的管辖范围内。")
+            raise NotFound(_("机构不存在，或不在您的管辖范围内。"))
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         org = services.organization_transition(

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from sme.core.forms import BootstrapFormMixin
 from sme.regions.selectors import districts
@@ -18,8 +18,8 @@ class UsccField(forms.CharField):
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("max_length", 40)
-        kwargs.setdefault("label", _l("统一社会信用代码"))
-        kwargs.setdefault("help_text", _l("18位，见营业执照或登记证书"))
+        kwargs.setdefault("label", gettext_lazy("统一社会信用代码"))
+        kwargs.setdefault("help_text", gettext_lazy("18位，见营业执照或登记证书"))
         super().__init__(**kwargs)
         self.widget.attrs.update({"class": "uscc-input", "autocomplete": "off", "spellcheck": "false"})
 
@@ -35,25 +35,27 @@ class UsccField(forms.CharField):
 
 class DistrictField(forms.ModelChoiceField):
     def __init__(self, **kwargs: Any):
-        kwargs.setdefault("label", _l("所在区县"))
-        kwargs.setdefault("empty_label", _l("请选择区县"))
+        kwargs.setdefault("label", gettext_lazy("所在区县"))
+        kwargs.setdefault("empty_label", gettext_lazy("请选择区县"))
         super().__init__(queryset=districts(), **kwargs)
 
 
 class OrganizationFieldsMixin(BootstrapFormMixin, forms.Form):
     uscc = UsccField()
-    name = forms.CharField(label=_l("机构名称"), max_length=200, help_text=_l("与营业执照或登记证书一致"))
-    legal_representative = forms.CharField(label=_l("法定代表人"), max_length=50)
+    name = forms.CharField(
+        label=gettext_lazy("机构名称"), max_length=200, help_text=gettext_lazy("与营业执照或登记证书一致")
+    )
+    legal_representative = forms.CharField(label=gettext_lazy("法定代表人"), max_length=50)
     district = DistrictField()
-    address = forms.CharField(label=_l("地址"), max_length=200)
-    contact_name = forms.CharField(label=_l("联系人"), max_length=50)
+    address = forms.CharField(label=gettext_lazy("地址"), max_length=200)
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
     contact_phone = forms.RegexField(
-        label=_l("联系电话"),
+        label=gettext_lazy("联系电话"),
         max_length=20,
         regex=r"^[0-9+\-() ]{7,20}$",
-        error_messages={"invalid": _l("请输入有效的电话号码。")},
+        error_messages={"invalid": gettext_lazy("请输入有效的电话号码。")},
     )
-    contact_email = forms.EmailField(label=_l("联系邮箱（选填）"), required=False)
+    contact_email = forms.EmailField(label=gettext_lazy("联系邮箱（选填）"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -61,7 +63,7 @@ class OrganizationFieldsMixin(BootstrapFormMixin, forms.Form):
 
 
 class OrganizationEditForm(OrganizationFieldsMixin):
-    kind = forms.ChoiceField(label=_l("机构类型"), choices=OrganizationKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("机构类型"), choices=OrganizationKind.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     field_order = [
@@ -107,24 +109,28 @@ class OrganizationEditForm(OrganizationFieldsMixin):
 
 class RejectForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(
-        label=_l("退回理由"),
+        label=gettext_lazy("退回理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text=_l("申请人会看到这段文字，请写清需要修改或补充的内容。"),
+        help_text=gettext_lazy("申请人会看到这段文字，请写清需要修改或补充的内容。"),
     )
 
 
 class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_l("名称或信用代码"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_l("认证状态"), required=False)
-    kind = forms.ChoiceField(label=_l("机构类型"), required=False)
+    q = forms.CharField(label=gettext_lazy("名称或信用代码"), required=False, max_length=100)
+    status = forms.ChoiceField(label=gettext_lazy("认证状态"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("机构类型"), required=False)
     district = forms.ModelChoiceField(
-        label=_l("区县"), required=False, queryset=None, empty_label=_l("全部区县")
+        label=gettext_lazy("区县"), required=False, queryset=None, empty_label=gettext_lazy("全部区县")
     )
     sort = forms.ChoiceField(
-        label=_l("排序"),
+        label=gettext_lazy("排序"),
         required=False,
-        choices=[("newest", _l("最新注册")), ("oldest", _l("最早注册")), ("name", _l("按名称"))],
+        choices=[
+            ("newest", gettext_lazy("最新注册")),
+            ("oldest", gettext_lazy("最早注册")),
+            ("name", gettext_lazy("按名称")),
+        ],
     )
 
     def __init__(self, *args: Any, show_district: bool = False, **kwargs: Any):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -21,32 +22,69 @@ ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 EXCLUDED_LETTERS = "IOZSV"
 
 # 登记管理部门 → (name, {机构类别: name}) per GB 32100-2015 附录 and its amendments.
-DEPARTMENTS: dict[str, tuple[str, dict[str, str]]] = {
-    "1": ("机构编制", {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}),
-    "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
-    "3": (
-        "司法行政",
+DEPARTMENTS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "1": (
+        gettext_lazy("机构编制"),
         {
-            "1": "律师执业机构",
-            "2": "公证处",
-            "3": "基层法律服务所",
-            "4": "司法鉴定机构",
-            "5": "仲裁委员会",
-            "9": "其他",
+            "1": gettext_lazy("机关"),
+            "2": gettext_lazy("事业单位"),
+            "3": gettext_lazy("中央编办直接管理机构编制的群众团体"),
+            "9": gettext_lazy("其他"),
         },
     ),
-    "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
-    "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
-    "6": (
-        "旅游",
-        {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地（大陆）代表机构", "9": "其他"},
+    "2": (gettext_lazy("外交"), {"1": gettext_lazy("外国常驻新闻机构"), "9": gettext_lazy("其他")}),
+    "3": (
+        gettext_lazy("司法行政"),
+        {
+            "1": gettext_lazy("律师执业机构"),
+            "2": gettext_lazy("公证处"),
+            "3": gettext_lazy("基层法律服务所"),
+            "4": gettext_lazy("司法鉴定机构"),
+            "5": gettext_lazy("仲裁委员会"),
+            "9": gettext_lazy("其他"),
+        },
     ),
-    "7": ("宗教", {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"}),
-    "8": ("工会", {"1": "基层工会", "9": "其他"}),
-    "9": ("工商", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}),
-    "A": ("中央军委改革和编制办公室", {"1": "军队事业单位", "9": "其他"}),
-    "N": ("农业", {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"}),
-    "Y": ("其他", {"1": "其他"}),
+    "4": (gettext_lazy("文化"), {"1": gettext_lazy("外国在华文化中心"), "9": gettext_lazy("其他")}),
+    "5": (
+        gettext_lazy("民政"),
+        {
+            "1": gettext_lazy("社会团体"),
+            "2": gettext_lazy("民办非企业单位"),
+            "3": gettext_lazy("基金会"),
+            "9": gettext_lazy("其他"),
+        },
+    ),
+    "6": (
+        gettext_lazy("旅游"),
+        {
+            "1": gettext_lazy("外国旅游部门常驻代表机构"),
+            "2": gettext_lazy("港澳台地区旅游部门常驻内地（大陆）代表机构"),
+            "9": gettext_lazy("其他"),
+        },
+    ),
+    "7": (
+        gettext_lazy("宗教"),
+        {"1": gettext_lazy("宗教活动场所"), "2": gettext_lazy("宗教院校"), "9": gettext_lazy("其他")},
+    ),
+    "8": (gettext_lazy("工会"), {"1": gettext_lazy("基层工会"), "9": gettext_lazy("其他")}),
+    "9": (
+        gettext_lazy("工商"),
+        {"1": gettext_lazy("企业"), "2": gettext_lazy("个体工商户"), "3": gettext_lazy("农民专业合作社")},
+    ),
+    "A": (
+        gettext_lazy("中央军委改革和编制办公室"),
+        {"1": gettext_lazy("军队事业单位"), "9": gettext_lazy("其他")},
+    ),
+    "N": (
+        gettext_lazy("农业"),
+        {
+            "1": gettext_lazy("组级集体经济组织"),
+            "2": gettext_lazy("村级集体经济组织"),
+            "3": gettext_lazy("乡镇级集体经济组织"),
+            "9": gettext_lazy("其他"),
+        },
+    ),
+    "Y": (gettext_lazy("其他"), {"1": gettext_lazy("其他")}),
 }
 
 
@@ -139,11 +177,14 @@ def _read_parts(code: str, result: UsccCheck) -> None:
         dept = DEPARTMENTS.get(code[0])
         result.parts["department"] = {
             "code": code[0],
-            "name": dept[0] if dept else _("未收录的登记管理部门（新增代码，予以接受）"),
+            "name": str(dept[0]) if dept else _("未收录的登记管理部门（新增代码，予以接受）"),
         }
         if len(code) >= 2:
             category = dept[1].get(code[1]) if dept else None
-            result.parts["category"] = {"code": code[1], "name": category or _("未收录的机构类别")}
+            result.parts["category"] = {
+                "code": code[1],
+                "name": str(category) if category else _("未收录的机构类别"),
+            }
     if len(code) >= 8 and code[2:8].isdigit():
         result.parts["region"] = {"code": code[2:8], "name": None}
     if len(code) >= 17:

@@ -3,6 +3,8 @@
 Mirrored in docs/workflows/organization-verification.md.
 """
 
+from django.utils.translation import gettext_lazy
+
 from sme.core.workflow import Transition, Workflow
 
 from .models import VerificationStatus as S
@@ -13,10 +15,19 @@ ORG_MANAGER = "org_manager"
 
 VERIFICATION = Workflow(
     name="organization_verification",
-    status_labels={s.value: str(s.label) for s in S},
-    role_labels={DISTRICT_OFFICER: "所在区县主管部门", ORG_MANAGER: "机构负责人或管理员"},
+    status_labels={s.value: s.label for s in S},
+    role_labels={
+        DISTRICT_OFFICER: gettext_lazy("所在区县主管部门"),
+        ORG_MANAGER: gettext_lazy("机构负责人或管理员"),
+    },
     transitions=(
-        Transition("verify", frozenset({S.PENDING}), S.VERIFIED, frozenset({DISTRICT_OFFICER}), "认证通过"),
+        Transition(
+            "verify",
+            frozenset({S.PENDING}),
+            S.VERIFIED,
+            frozenset({DISTRICT_OFFICER}),
+            gettext_lazy("认证通过"),
+        ),
         Transition(
             "reject",
             frozenset({S.PENDING}),

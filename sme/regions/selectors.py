@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Region, Zone, ZoneMembership, in_force
 
@@ -75,11 +76,28 @@ def zone_of(region: Region, grouping_key: str, on: dt.date | None = None) -> Zon
 
 
 @lru_cache(maxsize=4096)
-def name_for_code(code: str) -> str | None:
-    """Cached name lookup for hot paths (the credit-code tool); divisions change only on deploy."""
+def _name_and_standing(code: str) -> tuple[str, str] | None:
+    """Cached for hot paths (the credit-code tool): divisions change only with a deploy's data files.
+    The standing is "current", "withdrawn" or "province" (only the province of the code is known)."""
     region = region_for_code(code)
     if region is None:
         return None
-    if region.code == code:
-        return region.name if region.valid_to is None else f"{region.name}（已撤销）"
-    return f"{region.name}（具体区县不在本平台数据中）"
+    if region.code != code:
+        return region.name, "province"
+    return region.name, "current" if region.valid_to is None else "withdrawn"
+
+
+def name_for_code(code: str) -> str | None:
+    """The division's name for a 6-digit code, marked when withdrawn or known only by province."""
+    found = _name_and_standing(code)
+    if found is None:
+        return None
+    name, standing = found
+    if standing == "withdrawn":
+        return _("%(name)s（已撤销）") % {"name": name}
+    if standing == "province":
+        return _("%(name)s（具体区县不在本平台数据中）") % {"name": name}
+    return name
+
+
+name_for_code.cache_clear = _name_and_standing.cache_clear  # type: ignore[attr-defined]
