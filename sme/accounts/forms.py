@@ -138,6 +138,7 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         # In "join" mode only the credit code matters; the rest is checked in clean().
         for name in ("name", "legal_representative", "district", "address", "contact_name", "contact_phone"):
             self.fields[name].required = False
+            self.fields[name].show_required = True  # type: ignore[attr-defined]  (required when creating)
         self.join_organization: Organization | None = None
 
     def clean(self) -> dict[str, Any]:
