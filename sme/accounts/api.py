@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,6 +12,7 @@ from rest_framework.views import APIView
 
 from sme.core import audit
 
+from .backends import find_user
 from .models import User
 
 
@@ -35,7 +38,15 @@ class TokenAPI(ObtainAuthToken):
     Failures count towards the account lock-out like the login page."""
 
     def post(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
-        response = super().post(request, *args, **kwargs)
+        found = find_user(str(request.data.get("username", "")))
+        try:
+            response = super().post(request, *args, **kwargs)
+        except ValidationError:
+            if found is not None:
+                found.refresh_from_db()
+                if found.is_locked():
+                    return Response({"detail": _("账号因连续多次密码错误已被锁定，请稍后再试。")}, status=403)
+            raise
         if response.status_code == 200:
             user = User.objects.get(auth_token__key=response.data["token"])
             audit.record("auth.token_issued", actor=user, obj=user, summary="签发 API 令牌")

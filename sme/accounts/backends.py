@@ -7,6 +7,7 @@ was typed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from sme.core.models import AuditLog
 
 from .models import User
 
+USERNAME_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{2,29}")
+MOBILE_SHAPE = re.compile(r"1[3-9]\d{9}")
+
 
 def find_user(identifier: str) -> User | None:
     identifier = (identifier or "").strip()
@@ -33,6 +37,9 @@ def register_failure(user: User) -> User:
     """Count one failed attempt; lock the account when the limit is reached. Returns the fresh row."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.locked_until is not None and not locked.is_locked():
+            # The previous lock has run out: counting starts again, as the form promises.
+            locked.failed_login_count, locked.locked_until = 0, None
         locked.failed_login_count += 1
         just_locked = locked.failed_login_count >= settings.LOGIN_FAILURE_LIMIT
         if just_locked:
@@ -56,6 +63,15 @@ def register_failure(user: User) -> User:
     return locked
 
 
+def _loggable(identifier: str) -> str:
+    """What was typed as the login name, unless it does not look like one (people do type their
+    password into the wrong box, and the audit log must not keep it)."""
+    text = identifier.strip()
+    if USERNAME_SHAPE.fullmatch(text) or MOBILE_SHAPE.fullmatch(text):
+        return text
+    return "（不像用户名或手机号的输入，未记录原文）"
+
+
 class UsernameOrMobileBackend(ModelBackend):
     def authenticate(  # type: ignore[override]
         self,
@@ -71,11 +87,12 @@ class UsernameOrMobileBackend(ModelBackend):
             User().set_password(password)  # same work as a real check, so timing does not reveal accounts
             audit.record(
                 "auth.login_failed",
-                summary=f"账号不存在：{username.strip()[:60]}",
+                summary=f"账号不存在：{_loggable(username)}",
                 result=AuditLog.Result.FAILURE,
             )
             return None
         if user.is_locked():
+            User().set_password(password)  # nor whether it is locked
             audit.record(
                 "auth.login_refused_locked",
                 actor=user,

@@ -93,6 +93,18 @@ class AccountFieldsMixin(BootstrapFormMixin, forms.Form):
         return p2 or ""
 
 
+CREATE_ONLY_FIELDS = (
+    "name",
+    "provider_kind",
+    "legal_representative",
+    "district",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
 class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
     ROLE_CHOICES = [
         (Role.ENTERPRISE.value, gettext_lazy("企业")),
@@ -146,9 +158,20 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         mode = data.get("mode")
         code = data.get("uscc")
         if mode == "join":
+            # The create-only fields are hidden in this mode: whatever is left in them does not count.
+            for name in CREATE_ONLY_FIELDS:
+                if self._errors:
+                    self._errors.pop(name, None)
+                data.pop(name, None)
             if code:
                 self.join_organization = Organization.objects.filter(uscc=code).first()
-                if self.join_organization is None:
+                if (
+                    self.join_organization is not None
+                    and self.join_organization.kind == OrganizationKind.AUTHORITY
+                ):
+                    self.join_organization = None
+                    self.add_error("uscc", _("主管部门的账号由平台管理员开通，不能自助加入。"))
+                elif self.join_organization is None:
                     self.add_error(
                         "uscc",
                         _("平台上还没有信用代码为 %(code)s 的机构，请选择“注册新机构”。") % {"code": code},

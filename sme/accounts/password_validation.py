@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ def character_classes(password: str) -> int:
     classes = [
         any(c.islower() and c.isascii() for c in password),
         any(c.isupper() and c.isascii() for c in password),
-        any(c.isdigit() for c in password),
+        any(c.isdigit() and c.isascii() for c in password),
         any(not c.isalnum() or not c.isascii() for c in password if c not in string.whitespace),
     ]
     return sum(classes)
@@ -32,3 +33,13 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("密码须包含大写字母、小写字母、数字、特殊符号中的至少%(n)d类。") % {"n": self.min_classes}
+
+
+class MinimumLengthChineseValidator(MinimumLengthValidator):
+    """Django's check with a message of our own: Django 5.2's zh_Hans catalogue lacks the new wording."""
+
+    def get_error_message(self) -> str:
+        return _("密码太短，至少需要%(n)d个字符。") % {"n": self.min_length}
+
+    def get_help_text(self) -> str:
+        return _("密码至少需要%(n)d个字符。") % {"n": self.min_length}

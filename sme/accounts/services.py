@@ -154,7 +154,11 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 def user_unlock(*, actor: User, user: User) -> User:
     if not actor.is_platform_admin:
         raise NotAllowed(_("只有平台管理员可以解除锁定。"))
-    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    changed = User.objects.filter(pk=user.pk, locked_until__isnull=False).update(
+        failed_login_count=0, locked_until=None
+    )
+    if not changed:
+        raise Conflict(_("该账号没有被锁定。"))
     user.refresh_from_db()
     audit.record("user.unlock", actor=actor, obj=user, summary=_("管理员解除登录锁定"))
     return user
