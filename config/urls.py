@@ -7,12 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from sme.organizations.tool_views import uscc_tool_page
 
 api_v1 = [
-    path("", include("sme.accounts.api_urls")),
     path("", include("sme.organizations.api_urls")),
+    path("", include("sme.accounts.api_urls")),
     path("", include("sme.regions.api_urls")),
 ]
 
+# The API comes first: programs call it far more often than people open pages, and Django tries
+# the patterns in order.
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
     path("", include("sme.core.urls")),
     path("tools/uscc/", uscc_tool_page, name="uscc-tool"),
     path("accounts/", include("sme.accounts.urls")),
@@ -21,7 +24,6 @@ urlpatterns = [
     path("notifications/", include("sme.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

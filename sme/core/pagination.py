@@ -74,8 +74,18 @@ def paginate(queryset: QuerySet, page: Any, per_page: int = 20) -> Page:
     last = max(1, -(-count // per_page))
     number = min(max(1, number), last)
     start = (number - 1) * per_page
-    items = list(queryset[start : start + per_page])
+    items = page_rows(queryset, start, per_page)
     return Page(items=items, number=number, per_page=per_page, count=count, count_capped=capped)
+
+
+def page_rows(queryset: QuerySet, start: int, size: int) -> list[Any]:
+    """The rows of one page, found by key first: the keys of a filtered, sorted page can come from an
+    index alone (PostgreSQL index-only scan), and only ``size`` rows are then read in full."""
+    keys = list(queryset.values_list("pk", flat=True)[start : start + size])
+    if not keys:
+        return []
+    by_key = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+    return [by_key[k] for k in keys if k in by_key]
 
 
 class CappedCountPagination(PageNumberPagination):

@@ -5,27 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from sme.accounts.models import Role
+from sme.regions.selectors import covered_region_ids
 
 from .models import MANAGING_ROLES, Membership, MembershipStatus, Organization
 from .workflow import DISTRICT_OFFICER, ORG_MANAGER
 
 
-def jurisdiction_district_ids(user: Any) -> set[int]:
-    """The division ids an officer's scope covers: their region, what it contains, and the divisions
-    it replaced (records imported with old codes stay visible to the successor district)."""
-    from sme.regions.models import Region
-
-    root = user.jurisdiction
-    if root is None:
-        return set()
-    ids = {root.pk}
-    frontier = [root.pk]
-    while frontier:
-        children = set(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        predecessors = set(Region.objects.filter(successor_id__in=frontier).values_list("pk", flat=True))
-        frontier = list((children | predecessors) - ids)
-        ids.update(frontier)
-    return ids
+def jurisdiction_district_ids(user: Any) -> frozenset[int]:
+    """The division ids an officer's scope covers (see ``regions.selectors.covered_region_ids``)."""
+    if user.jurisdiction_id is None:
+        return frozenset()
+    return covered_region_ids(user.jurisdiction_id)
 
 
 def active_membership(user: Any, organization: Organization) -> Membership | None:

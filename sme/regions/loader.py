@@ -110,10 +110,13 @@ def load_file(path: Path, models: Any = None) -> dict[str, int]:
 
 
 def load_all(verbosity: int = 0) -> None:
+    from .selectors import bump_data_version
+
     for path in data_files():
         counts = load_file(path)
         if verbosity >= 2:
             print(f"  regions: {path.name}: {counts}")
+    bump_data_version()
 
 
 def load_after_migrate(

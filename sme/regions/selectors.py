@@ -9,7 +9,8 @@ import datetime as dt
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Region, Zone, ZoneMembership, in_force
@@ -101,3 +102,41 @@ def name_for_code(code: str) -> str | None:
 
 
 name_for_code.cache_clear = _name_and_standing.cache_clear  # type: ignore[attr-defined]
+
+
+DATA_VERSION_KEY = "regions:data-version"
+SCOPE_CACHE_SECONDS = 600
+
+
+def data_version() -> int:
+    """Changes whenever the loader applies the data files, so cached derivations start afresh."""
+    return cache.get_or_set(DATA_VERSION_KEY, 1, timeout=None)
+
+
+def bump_data_version() -> None:
+    try:
+        cache.incr(DATA_VERSION_KEY)
+    except ValueError:
+        cache.set(DATA_VERSION_KEY, 2, timeout=None)
+
+
+def covered_region_ids(region_id: int) -> frozenset[int]:
+    """The divisions a jurisdiction covers: the region, everything below it, and the divisions they
+    replaced (records filed under an old code stay with the successor). Checked on every scoped read,
+    so it is cached until the region data changes."""
+    key = f"regions:covered:{data_version()}:{region_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return frozenset(cached)
+    ids = {region_id}
+    frontier = {region_id}
+    while frontier:
+        below_or_before = set(
+            Region.objects.filter(Q(parent_id__in=frontier) | Q(successor_id__in=frontier)).values_list(
+                "pk", flat=True
+            )
+        )
+        frontier = below_or_before - ids
+        ids |= frontier
+    cache.set(key, sorted(ids), timeout=SCOPE_CACHE_SECONDS)
+    return frozenset(ids)
