@@ -26,6 +26,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet sme config
+	$(BIN)/mypy sme config
 	$(BIN)/pytest -q
 
 ## make test-browser: the Playwright tests in Debian's headless Chromium (/usr/bin/chromium)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,14 +33,16 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         except forms.ValidationError:
             user = find_user(self.cleaned_data.get("username", ""))
             if user is not None and user.is_locked():
-                minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+                locked_until = user.locked_until
+                assert locked_until is not None  # is_locked() says so
+                minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
                 raise forms.ValidationError(
                     _(
                         "账号因连续%(n)d次密码错误已被锁定，请在%(time)s后（约%(m)d分钟）再试，或联系平台管理员解锁。"
                     )
                     % {
                         "n": settings.LOGIN_FAILURE_LIMIT,
-                        "time": timezone.localtime(user.locked_until).strftime("%H:%M"),
+                        "time": timezone.localtime(locked_until).strftime("%H:%M"),
                         "m": minutes,
                     },
                     code="locked",
@@ -150,11 +153,16 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         # In "join" mode only the credit code matters; the rest is checked in clean().
         for name in ("name", "legal_representative", "district", "address", "contact_name", "contact_phone"):
             self.fields[name].required = False
-            self.fields[name].show_required = True  # type: ignore[attr-defined]  (required when creating)
+            # Still marked as required in the page: it is, when creating.
+            self.fields[name].show_required = True  # type: ignore[attr-defined]
         self.join_organization: Organization | None = None
+
+    # Declared by BaseForm (set in __init__, filled by full_clean()); not in the stubs.
+    _errors: ErrorDict | None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # BaseForm.clean() returns cleaned_data
         mode = data.get("mode")
         code = data.get("uscc")
         if mode == "join":
@@ -242,5 +250,5 @@ class StaffAccountForm(AccountFieldsMixin):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = districts()
+        cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = districts()
         self.fields["mobile"].required = False

@@ -16,6 +16,7 @@ from sme.core import audit
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
+from sme.core.typing import AuthenticatedRequest
 
 from . import services
 from .forms import LoginForm, RegistrationForm, StaffAccountForm
@@ -75,13 +76,13 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register.html", {"form": form})
 
 
-def _require_admin(request: HttpRequest) -> None:
+def _require_admin(request: AuthenticatedRequest) -> None:
     if not request.user.is_platform_admin:
         raise PermissionDenied(_("只有平台管理员可以管理用户。"))
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
     qs = User.objects.select_related("jurisdiction").order_by("role", "username")
     role = request.GET.get("role", "")
@@ -98,7 +99,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +125,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def staff_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     _require_admin(request)
     target = get_object_or_404(User, pk=pk)
     try:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,7 +36,9 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Keep each phase's report on the test item, so the page fixture knows whether the test failed."""
     report = yield
     setattr(item, f"report_{report.when}", report)
@@ -74,14 +76,14 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def viewport() -> dict[str, int]:
+def viewport() -> ViewportSize:
     """The window size; override (e.g. with ``@pytest.mark.parametrize``) for a phone-size test."""
     return {"width": 1280, "height": 900}
 
 
 @pytest.fixture
 def page(
-    request: pytest.FixtureRequest, browser: Browser, live_server, viewport: dict[str, int]
+    request: pytest.FixtureRequest, browser: Browser, live_server, viewport: ViewportSize
 ) -> Iterator[Page]:
     context = browser.new_context(
         base_url=live_server.url,

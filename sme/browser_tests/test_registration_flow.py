@@ -172,7 +172,7 @@ def test_enterprise_registers_fixes_code_is_verified_and_lands_on_its_page(page:
 
 def test_rejected_enterprise_edits_and_resubmits(page: Page, screenshot, wanzhou):
     owner = UserFactory(username="qiye_bh", role="enterprise", real_name="赵敏")
-    org = OrganizationFactory(
+    org = OrganizationFactory.create(
         district=wanzhou, owner=owner, name="重庆万州百禾农业有限公司", address="万州区某路"
     )
     officer("district_officer", wanzhou, username="officer_wz_e2e")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from . import audit
 from .forms import BootstrapFormMixin
 from .models import AuditLog
 from .pagination import paginate
+from .typing import AuthenticatedRequest
 
 EXPORT_LIMIT = 100_000
 
@@ -46,10 +47,10 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["result"].choices = [("", _("全部")), *AuditLog.Result.choices]
+        cast(forms.ChoiceField, self.fields["result"]).choices = [("", _("全部")), *AuditLog.Result.choices]
 
 
-def _require_admin(request: HttpRequest) -> None:
+def _require_admin(request: AuthenticatedRequest) -> None:
     if not request.user.is_platform_admin:
         raise PermissionDenied(_("只有平台管理员可以查看审计日志。"))
 
@@ -81,7 +82,7 @@ def filtered(form: AuditFilterForm) -> QuerySet[AuditLog]:
 
 @require_GET
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
     form = AuditFilterForm(request.GET or None)
     page = paginate(filtered(form), request.GET.get("page"), per_page=50)
@@ -90,7 +91,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthenticatedRequest) -> FileResponse:
     """The filtered rows as .xlsx (newest first, at most ``EXPORT_LIMIT``); the export is itself audited."""
     _require_admin(request)
     form = AuditFilterForm(request.GET or None)

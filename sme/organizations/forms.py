@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sme.core.forms import BootstrapFormMixin
+from sme.regions.models import Region
 from sme.regions.selectors import districts
 
 from . import uscc
@@ -59,7 +60,7 @@ class OrganizationFieldsMixin(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts()
+        cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts()
 
 
 class OrganizationEditForm(OrganizationFieldsMixin):
@@ -120,7 +121,7 @@ class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=gettext_lazy("名称或信用代码"), required=False, max_length=100)
     status = forms.ChoiceField(label=gettext_lazy("认证状态"), required=False)
     kind = forms.ChoiceField(label=gettext_lazy("机构类型"), required=False)
-    district = forms.ModelChoiceField(
+    district: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
         label=gettext_lazy("区县"), required=False, queryset=None, empty_label=gettext_lazy("全部区县")
     )
     sort = forms.ChoiceField(
@@ -137,9 +138,15 @@ class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
         from .models import VerificationStatus
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("全部状态")), *VerificationStatus.choices]
-        self.fields["kind"].choices = [("", _("全部类型")), *OrganizationKind.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("全部状态")),
+            *VerificationStatus.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("全部类型")),
+            *OrganizationKind.choices,
+        ]
         if show_district:
-            self.fields["district"].queryset = districts()
+            cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts()
         else:
             del self.fields["district"]

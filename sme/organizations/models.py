@@ -81,11 +81,15 @@ class Organization(TimeStampedModel):
                 fields=["district", "verification_status", "-created_at", "-id"], name="org_district_status"
             ),
             # Covering ``name`` so a keyword search finds its page of keys from the index alone.
-            models.Index(fields=["district", "-created_at", "-id"], name="org_district_recent", include=["name"]),
+            models.Index(
+                fields=["district", "-created_at", "-id"], name="org_district_recent", include=["name"]
+            ),
             models.Index(fields=["district", "kind", "-created_at", "-id"], name="org_district_kind"),
             # Sorting by name, and counting name matches without visiting the rows (PostgreSQL).
             models.Index(
-                fields=["district", "name", "id"], name="org_district_name", include=["kind", "verification_status"]
+                fields=["district", "name", "id"],
+                name="org_district_name",
+                include=["kind", "verification_status"],
             ),
             models.Index(fields=["verification_status", "-created_at", "-id"], name="org_status_recent"),
         ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,10 @@ def validated_uscc(raw: str, *, exclude_pk: int | None = None) -> str:
     result = uscc.check(raw)
     if not result.valid:
         raise InvalidInput(result.errors[0], {"uscc": result.errors})
-    holder = Organization.objects.filter(uscc=result.code).exclude(pk=exclude_pk).first()
+    holders = Organization.objects.filter(uscc=result.code)
+    if exclude_pk is not None:
+        holders = holders.exclude(pk=exclude_pk)
+    holder = holders.first()
     if holder is not None:
         message = _(
             "统一社会信用代码 %(code)s 已由「%(name)s」注册。如您属于该机构，请选择“加入已有机构”。"
@@ -184,7 +187,11 @@ def organization_update(
         actor=actor,
         obj=organization,
         summary=_("修改机构信息：%(fields)s")
-        % {"fields": "、".join(str(Organization._meta.get_field(k).verbose_name) for k in sorted(changes))},
+        % {
+            "fields": "、".join(
+                str(cast(models.Field, Organization._meta.get_field(k)).verbose_name) for k in sorted(changes)
+            )
+        },
         changes=audit.diff(before, {k: getattr(organization, k) for k in changes}),
     )
     return organization

@@ -12,6 +12,7 @@ from sme.accounts.models import OFFICER_ROLES, Role
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
+from sme.core.typing import AuthenticatedRequest
 from sme.core.workflow import history
 
 from . import selectors, services
@@ -29,7 +30,7 @@ def _organization_or_404(request: HttpRequest, pk: int) -> Organization:
 
 
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (user.role in OFFICER_ROLES or user.is_platform_admin):
         raise PermissionDenied(_("只有主管部门和平台管理员可以浏览机构列表。"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -110,7 +111,7 @@ SCOPE_CACHE_SECONDS = 600
 
 def data_version() -> int:
     """Changes whenever the loader applies the data files, so cached derivations start afresh."""
-    return cache.get_or_set(DATA_VERSION_KEY, 1, timeout=None)
+    return cast(int, cache.get_or_set(DATA_VERSION_KEY, 1, timeout=None))
 
 
 def bump_data_version() -> None:

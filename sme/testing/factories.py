@@ -19,7 +19,7 @@ def current_district(code: str = "500103") -> Region:
     return Region.objects.current().get(code=code, level__in=["district", "province"])
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -38,10 +38,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def officer(role: str, region: Region, **kwargs) -> User:
-    return UserFactory(role=role, jurisdiction=region, **kwargs)
+    return UserFactory.create(role=role, jurisdiction=region, **kwargs)
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
         skip_postgeneration_save = True

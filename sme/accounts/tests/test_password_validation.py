@@ -21,7 +21,7 @@ from sme.accounts.password_validation import CharacterClassValidator, character_
 pytestmark = pytest.mark.django_db
 
 
-def codes(password: str, user: User | None = None) -> list[str]:
+def codes(password: str, user: User | None = None) -> list[str | None]:
     """The error codes the configured validators give, [] when the password is accepted."""
     try:
         validate_password(password, user)

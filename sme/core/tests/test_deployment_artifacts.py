@@ -12,8 +12,12 @@ def test_collectstatic_with_manifest_storage(tmp_path, settings):
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     manifest = (tmp_path / "staticfiles.json").read_text()
-    for name in ("vendor/bootstrap/bootstrap.min.css", "vendor/htmx/htmx.min.js", "css/site.css",
-                 "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"):
+    for name in (
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "css/site.css",
+        "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
+    ):
         assert name in manifest, name
 
 
@@ -22,5 +26,10 @@ def test_openapi_schema_builds_without_warnings(tmp_path):
     out = tmp_path / "schema.yml"
     call_command("spectacular", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
-    for path in ("/api/v1/tools/uscc/{code}", "/api/v1/organizations/", "/api/v1/regions/districts/", "/api/v1/me/"):
+    for path in (
+        "/api/v1/tools/uscc/{code}",
+        "/api/v1/organizations/",
+        "/api/v1/regions/districts/",
+        "/api/v1/me/",
+    ):
         assert path in text, path

@@ -37,5 +37,7 @@ def test_compiled_catalogue_is_current():
     with translation.override("en"):
         text = PO.read_text(encoding="utf-8")
         for msgid, msgstr in re.findall(r'\nmsgid "(.+)"\nmsgstr "(.+)"', text)[-40:]:
-            msgid, msgstr = (s.encode().decode("unicode_escape").encode("latin-1").decode() for s in (msgid, msgstr))
+            msgid, msgstr = (
+                s.encode().decode("unicode_escape").encode("latin-1").decode() for s in (msgid, msgstr)
+            )
             assert translation.gettext(msgid) == msgstr, msgid
