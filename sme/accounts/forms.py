@@ -96,6 +96,15 @@ class AccountFieldsMixin(BootstrapFormMixin, forms.Form):
         return p2 or ""
 
 
+ACCOUNT_FIELDS = ("username", "real_name", "mobile", "email", "password1", "password2")
+REQUIRED_WHEN_CREATING = (
+    "name",
+    "legal_representative",
+    "district",
+    "address",
+    "contact_name",
+    "contact_phone",
+)
 CREATE_ONLY_FIELDS = (
     "name",
     "provider_kind",
@@ -128,30 +137,12 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         initial=OrganizationKind.SERVICE_PROVIDER,
     )
 
-    field_order = [
-        "role",
-        "mode",
-        "uscc",
-        "name",
-        "provider_kind",
-        "legal_representative",
-        "district",
-        "address",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "username",
-        "real_name",
-        "mobile",
-        "email",
-        "password1",
-        "password2",
-    ]
+    field_order = ["role", "mode", "uscc", *CREATE_ONLY_FIELDS, *ACCOUNT_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # In "join" mode only the credit code matters; the rest is checked in clean().
-        for name in ("name", "legal_representative", "district", "address", "contact_name", "contact_phone"):
+        for name in REQUIRED_WHEN_CREATING:
             self.fields[name].required = False
             # Still marked as required in the page: it is, when creating.
             self.fields[name].show_required = True  # type: ignore[attr-defined]
@@ -185,23 +176,16 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
                         _("平台上还没有信用代码为 %(code)s 的机构，请选择“注册新机构”。") % {"code": code},
                     )
         elif mode == "create":
-            for name in (
-                "name",
-                "legal_representative",
-                "district",
-                "address",
-                "contact_name",
-                "contact_phone",
-            ):
+            for name in REQUIRED_WHEN_CREATING:
                 if not data.get(name):
                     self.add_error(name, _("此项为必填项。"))
         return data
 
     def organization_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in self.field_order[: self.field_order.index("username")]]
+        return [self[n] for n in ("role", "mode", "uscc", *CREATE_ONLY_FIELDS)]
 
     def account_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in self.field_order[self.field_order.index("username") :]]
+        return [self[n] for n in ACCOUNT_FIELDS]
 
     def organization_data(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -237,16 +221,7 @@ class StaffAccountForm(AccountFieldsMixin):
         label=gettext_lazy("所辖区县（区县主管部门必填）"), queryset=Region.objects.none(), required=False
     )
 
-    field_order = [
-        "role",
-        "jurisdiction",
-        "username",
-        "real_name",
-        "mobile",
-        "email",
-        "password1",
-        "password2",
-    ]
+    field_order = ["role", "jurisdiction", *ACCOUNT_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
