@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from sme.enterprises.tool_views import size_class_tool_page
 from sme.organizations.tool_views import uscc_tool_page
 
 api_v1 = [
     path("", include("sme.organizations.api_urls")),
     path("", include("sme.accounts.api_urls")),
     path("", include("sme.regions.api_urls")),
+    path("", include("sme.enterprises.api_urls")),
+    path("", include("sme.workdays.api_urls")),
 ]
 
 # The API comes first: programs call it far more often than people open pages, and Django tries
@@ -18,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("sme.core.urls")),
     path("tools/uscc/", uscc_tool_page, name="uscc-tool"),
+    path("tools/size-class/", size_class_tool_page, name="size-class-tool"),
     path("accounts/", include("sme.accounts.urls")),
     path("organizations/", include("sme.organizations.urls")),
     path("audit/", include("sme.core.audit_urls")),

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "sme.accounts",
     "sme.regions",
     "sme.organizations",
+    "sme.enterprises",
+    "sme.workdays",
     "sme.notifications",
     "sme.demo",
 ]
