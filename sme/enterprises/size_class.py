@@ -1,0 +1,406 @@
+"""Enterprise size class by 《中小企业划型标准规定》 (工信部联企业〔2011〕300号), as a pure function.
+
+``classify`` works on a :class:`Rules` snapshot (one version of the standard plus the GB/T 4754-2017
+code list), built from the data files (:func:`rules_from_data`) or from the loaded rows
+(``selectors.rules_on``). Nothing here touches the database unless no snapshot is passed.
+
+The rule, as standards.md section 1 states it: each band (大型, 中型, 小型) has a lower bound for every
+indicator its group lists; the class is the highest band whose every lower bound is met ("N及以上" is
+``>= N``, "N人以下" is ``< N``), and 微型 when even one 小型 bound is missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+BANDS = ("large", "medium", "small")  # highest first; below "small" is "micro"
+SIZES = (*BANDS, "micro")
+INDICATORS = ("employees", "revenue", "assets")
+
+SIZE_LABELS = {
+    "large": gettext_lazy("大型"),
+    "medium": gettext_lazy("中型"),
+    "small": gettext_lazy("小型"),
+    "micro": gettext_lazy("微型"),
+}
+INDICATOR_NAMES = {
+    "employees": gettext_lazy("从业人员"),
+    "revenue": gettext_lazy("营业收入"),
+    "assets": gettext_lazy("资产总额"),
+}
+INDICATOR_UNITS = {
+    "employees": gettext_lazy("人"),
+    "revenue": gettext_lazy("万元"),
+    "assets": gettext_lazy("万元"),
+}
+
+_CODE_RE = re.compile(r"^(?:[A-Z]|\d{2,4})$")
+
+Figure = int | Decimal
+
+
+class SizeInputError(ValueError):
+    """The input cannot be classified as given: each problem is ``(field, Chinese message)``."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = list(problems)
+        super().__init__("；".join(self.errors))
+
+    @property
+    def errors(self) -> list[str]:
+        return [message for _field, message in self.problems]
+
+    @property
+    def fields(self) -> set[str]:
+        return {name for name, _message in self.problems}
+
+
+@dataclass(frozen=True)
+class Group:
+    number: int
+    name: str
+    indicators: tuple[str, ...]
+    thresholds: Mapping[str, Mapping[str, Decimal]]  # band -> indicator -> lower bound
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    group: int | None
+    reason: str = ""
+    exact: bool = False  # applies to the code exactly as given, not to the codes below it
+
+
+@dataclass(frozen=True)
+class Industry:
+    code: str
+    level: str  # section / division / group
+    name: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    version: str
+    name: str
+    document: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    groups: Mapping[int, Group]
+    industry_map: Mapping[str, MapEntry]
+    unmapped_reason: str
+    industries: Mapping[str, Industry] = field(default_factory=dict)
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "name": self.name,
+            "document": self.document,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+        }
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    size: str | None  # large / medium / small / micro, or None when the standard does not apply
+    industry: Industry
+    group: Group | None
+    figures: Mapping[str, Figure]  # the figures the group uses
+    reasons: list[str]
+    rules: Rules
+
+    @property
+    def label(self) -> str:
+        return str(SIZE_LABELS[self.size]) if self.size else _("不能按本标准划型")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "label": self.label,
+            "industry": {"code": self.industry.code, "name": self.industry.name},
+            "group": {"number": self.group.number, "name": self.group.name} if self.group else None,
+            "reasons": list(self.reasons),
+            "figures": {k: _json_number(v) for k, v in self.figures.items()},
+            "rule": self.rules.as_dict(),
+        }
+
+
+# --- building a snapshot ------------------------------------------------------------------------
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def rules_from_data(standard: Mapping[str, Any], codes: Iterable[Mapping[str, Any]] = ()) -> Rules:
+    """A snapshot from one entry of a size-standard data file and the industry code rows.
+
+    Checks the data's consistency (known bands and indicators, a bound for every listed indicator in
+    every band, mapped groups that exist) and raises ``ValueError`` naming the mistake.
+    """
+    groups: dict[int, Group] = {}
+    for row in standard["groups"]:
+        number = int(row["number"])
+        indicators = tuple(row["indicators"])
+        if not indicators or set(indicators) - set(INDICATORS):
+            raise ValueError(f"group {number}: unknown or no indicators {indicators}")
+        thresholds: dict[str, dict[str, Decimal]] = {}
+        if set(row["thresholds"]) != set(BANDS):
+            raise ValueError(f"group {number}: thresholds must give exactly the bands {BANDS}")
+        for band in BANDS:
+            bounds = row["thresholds"][band]
+            if set(bounds) != set(indicators):
+                raise ValueError(f"group {number}, {band}: a bound for each of {indicators} is required")
+            thresholds[band] = {k: Decimal(str(bounds[k])) for k in indicators}
+        groups[number] = Group(number, row["name"], indicators, thresholds)
+    industry_map: dict[str, MapEntry] = {}
+    for entry in standard["industry_map"]:
+        group = entry.get("group")
+        if group is not None and group not in groups:
+            raise ValueError(f"industry map names group {group}, which the standard does not have")
+        if group is None and not entry.get("reason"):
+            raise ValueError(f"industry map entry {entry['codes']} without a group needs a reason")
+        for code in entry["codes"]:
+            if code in industry_map:
+                raise ValueError(f"industry code {code} is mapped twice")
+            industry_map[code] = MapEntry(group, entry.get("reason", ""), bool(entry.get("exact")))
+    industries = {
+        row["code"]: Industry(row["code"], row["level"], row["name"], row.get("parent")) for row in codes
+    }
+    effective_from = _date(standard["effective_from"])
+    if effective_from is None:
+        raise ValueError("effective_from is required")
+    return Rules(
+        version=str(standard["version"]),
+        name=standard["name"],
+        document=standard["document"],
+        effective_from=effective_from,
+        effective_to=_date(standard.get("effective_to")),
+        groups=groups,
+        industry_map=industry_map,
+        unmapped_reason=standard.get("unmapped_reason", ""),
+        industries=industries,
+    )
+
+
+# --- industry code resolution -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolution:
+    industry: Industry  # the most specific known code on the chain
+    chain: tuple[str, ...]  # the code as given, then its 中类, 大类 and 门类
+    entry: MapEntry | None
+    matched: str | None  # the code on the chain whose mapping applied
+
+
+def normalize_code(raw: str) -> str:
+    return raw.strip().upper()
+
+
+def resolve_industry(raw: str, rules: Rules) -> Resolution:
+    """The chain of a GB/T 4754-2017 code (e.g. 5910 → 591 → 59 → G) and the mapping that applies:
+    the most specific code on the chain that the standard's industry map names."""
+    code = normalize_code(raw)
+    if not code:
+        raise SizeInputError(
+            [("industry", _("请填写行业代码（GB/T 4754-2017 门类字母或 2–4 位数字代码）。"))]
+        )
+    if not _CODE_RE.match(code):
+        raise SizeInputError(
+            [
+                (
+                    "industry",
+                    _("行业代码“%(code)s”格式不正确：应为门类字母（如 C）或 2–4 位数字（如 13、591、7010）。")
+                    % {"code": raw.strip()},
+                )
+            ]
+        )
+    known = rules.industries
+    if code.isdigit():
+        division = known.get(code[:2])
+        if division is None or division.level != "division":
+            raise SizeInputError(
+                [("industry", _("行业代码“%(code)s”不是 GB/T 4754-2017 中的代码。") % {"code": code})]
+            )
+        chain = [code[:k] for k in range(len(code), 1, -1)]
+        if division.parent:
+            chain.append(division.parent)
+    else:
+        section = known.get(code)
+        if section is None or section.level != "section":
+            raise SizeInputError(
+                [("industry", _("行业代码“%(code)s”不是 GB/T 4754-2017 中的门类。") % {"code": code})]
+            )
+        chain = [code]
+    industry = next(known[c] for c in chain if c in known)
+    matched = next(
+        (c for c in chain if c in rules.industry_map and (c == chain[0] or not rules.industry_map[c].exact)),
+        None,
+    )
+    entry = rules.industry_map[matched] if matched else None
+    return Resolution(industry, tuple(chain), entry, matched)
+
+
+# --- classification -----------------------------------------------------------------------------
+
+
+def _fmt(value: Figure) -> str:
+    if isinstance(value, Decimal):
+        text = f"{value.normalize():f}"
+        return text
+    return str(value)
+
+
+def _json_number(value: Figure) -> int | float:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _figure_text(indicator: str, value: Figure) -> str:
+    return f"{INDICATOR_NAMES[indicator]} {_fmt(value)} {INDICATOR_UNITS[indicator]}"
+
+
+def _bound_text(indicator: str, value: Decimal) -> str:
+    return f"{_fmt(value)} {INDICATOR_UNITS[indicator]}"
+
+
+def _indicator_list(indicators: Sequence[str]) -> str:
+    names = [str(INDICATOR_NAMES[i]) for i in indicators]
+    return names[0] if len(names) == 1 else _("和").join(names)
+
+
+def _check_figures(group: Group, figures: Mapping[str, Figure | None]) -> dict[str, Figure]:
+    problems: list[tuple[str, str]] = []
+    used: dict[str, Figure] = {}
+    for indicator in group.indicators:
+        value = figures.get(indicator)
+        name = INDICATOR_NAMES[indicator]
+        if value is None:
+            problems.append(
+                (
+                    indicator,
+                    _("缺少%(name)s（%(unit)s）：第%(number)s组“%(group)s”按%(indicators)s划型。")
+                    % {
+                        "name": name,
+                        "unit": INDICATOR_UNITS[indicator],
+                        "number": group.number,
+                        "group": group.name,
+                        "indicators": _indicator_list(group.indicators),
+                    },
+                )
+            )
+        elif isinstance(value, Decimal) and not value.is_finite():
+            problems.append((indicator, _("%(name)s应为有限的数值。") % {"name": name}))
+        elif value < 0:
+            problems.append((indicator, _("%(name)s不能为负数。") % {"name": name}))
+        elif indicator == "employees" and not (isinstance(value, int) or value == int(value)):
+            problems.append((indicator, _("从业人员应为整数。")))
+        else:
+            used[indicator] = value
+    if problems:
+        raise SizeInputError(problems)
+    return used
+
+
+def band_of(group: Group, figures: Mapping[str, Figure]) -> str:
+    """The highest band whose every lower bound ``figures`` meet, else ``"micro"``."""
+    for band in BANDS:
+        if all(figures[k] >= bound for k, bound in group.thresholds[band].items()):
+            return band
+    return "micro"
+
+
+def classify(
+    industry_code: str,
+    employees: int | None,
+    revenue_wan: Decimal | None,
+    assets_wan: Decimal | None,
+    on: dt.date | None = None,
+    standard: Rules | None = None,
+) -> SizeResult:
+    """The size class of an enterprise in ``industry_code`` with the given yearly figures.
+
+    Figures the industry's group does not use are ignored; a missing or negative figure it needs
+    raises :class:`SizeInputError` listing every problem, as does an unknown industry code. An
+    industry the standard does not cover gives ``size=None`` with the reason, never a guess.
+    """
+    if standard is None:
+        from .selectors import rules_on
+
+        standard = rules_on(on or dt.date.today())
+    elif on is not None and not standard.in_force(on):
+        raise SizeInputError(
+            [
+                (
+                    "on",
+                    _("%(date)s 时《%(name)s》（%(document)s）不在施行期内。")
+                    % {"date": on.isoformat(), "name": standard.name, "document": standard.document},
+                )
+            ]
+        )
+    resolution = resolve_industry(industry_code, standard)
+    industry = resolution.industry
+    entry = resolution.entry
+    if entry is None or entry.group is None:
+        reason = (
+            entry.reason
+            if entry is not None
+            else standard.unmapped_reason.format(code=industry.code, name=industry.name)
+        )
+        return SizeResult(None, industry, None, {}, [reason], standard)
+
+    group = standard.groups[entry.group]
+    given: dict[str, Figure | None] = {
+        "employees": employees,
+        "revenue": revenue_wan,
+        "assets": assets_wan,
+    }
+    figures = _check_figures(group, given)
+    size = band_of(group, figures)
+
+    reasons = [
+        _("行业代码 %(code)s（%(name)s）属于第%(number)s组“%(group)s”，按%(indicators)s划型。")
+        % {
+            "code": normalize_code(industry_code),
+            "name": industry.name,
+            "number": group.number,
+            "group": group.name,
+            "indicators": _indicator_list(group.indicators),
+        }
+    ]
+    for band in BANDS:
+        bounds = group.thresholds[band]
+        if band == size:
+            met = "，".join(
+                _("%(figure)s ≥ %(bound)s")
+                % {"figure": _figure_text(k, figures[k]), "bound": _bound_text(k, b)}
+                for k, b in bounds.items()
+            )
+            reasons.append(_("达到%(band)s的全部下限：%(met)s。") % {"band": SIZE_LABELS[band], "met": met})
+            break
+        missed = "，".join(
+            _("%(figure)s，低于 %(bound)s")
+            % {"figure": _figure_text(k, figures[k]), "bound": _bound_text(k, b)}
+            for k, b in bounds.items()
+            if figures[k] < b
+        )
+        reasons.append(_("未达到%(band)s：%(missed)s。") % {"band": SIZE_LABELS[band], "missed": missed})
+    if size == "micro":
+        reasons.append(_("有一项指标低于小型下限即为微型。"))
+    ignored = [k for k in INDICATORS if k not in group.indicators and given[k] is not None]
+    if ignored:
+        reasons.append(_("本组不按%(names)s划型，所填数值未使用。") % {"names": _indicator_list(ignored)})
+    return SizeResult(size, industry, group, figures, reasons, standard)
