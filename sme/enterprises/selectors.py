@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import cast
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
+
+from sme.core import data_versions as versions
 
 from .models import IndustryCode, SizeStandard
 from .size_class import Rules, SizeInputError, rules_from_data
 
-DATA_VERSION_KEY = "enterprises:data-version"
+DATA = "enterprises"
 
 
 def data_version() -> int:
     """Changes whenever the loader applies the data files, so cached snapshots are rebuilt."""
-    return cast(int, cache.get_or_set(DATA_VERSION_KEY, 1, timeout=None))
+    return versions.data_version(DATA)
 
 
 def bump_data_version() -> None:
-    try:
-        cache.incr(DATA_VERSION_KEY)
-    except ValueError:
-        cache.set(DATA_VERSION_KEY, 2, timeout=None)
+    versions.bump_data_version(DATA)
     _all_rules.cache_clear()
 
 

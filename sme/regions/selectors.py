@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+
+from sme.core import data_versions as versions
 
 from .models import Region, Zone, ZoneMembership, in_force
 
@@ -105,20 +106,17 @@ def name_for_code(code: str) -> str | None:
 name_for_code.cache_clear = _name_and_standing.cache_clear  # type: ignore[attr-defined]
 
 
-DATA_VERSION_KEY = "regions:data-version"
+DATA = "regions"
 SCOPE_CACHE_SECONDS = 600
 
 
 def data_version() -> int:
     """Changes whenever the loader applies the data files, so cached derivations start afresh."""
-    return cast(int, cache.get_or_set(DATA_VERSION_KEY, 1, timeout=None))
+    return versions.data_version(DATA)
 
 
 def bump_data_version() -> None:
-    try:
-        cache.incr(DATA_VERSION_KEY)
-    except ValueError:
-        cache.set(DATA_VERSION_KEY, 2, timeout=None)
+    versions.bump_data_version(DATA)
 
 
 def covered_region_ids(region_id: int) -> frozenset[int]:
