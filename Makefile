@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-browser lint typecheck bench messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/ensure-system-packages.sh
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（找不到 $(PYTHON)）"; exit 1; }
+	@bash scripts/ensure-system-packages.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"

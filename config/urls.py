@@ -13,6 +13,8 @@ api_v1 = [
     path("", include("sme.regions.api_urls")),
     path("", include("sme.enterprises.api_urls")),
     path("", include("sme.workdays.api_urls")),
+    path("", include("sme.certification.api_urls")),
+    path("", include("sme.assessment.api_urls")),
 ]
 
 # The API comes first: programs call it far more often than people open pages, and Django tries
@@ -24,6 +26,8 @@ urlpatterns = [
     path("tools/size-class/", size_class_tool_page, name="size-class-tool"),
     path("accounts/", include("sme.accounts.urls")),
     path("organizations/", include("sme.organizations.urls")),
+    path("certification/", include("sme.certification.urls")),
+    path("assessment/", include("sme.assessment.urls")),
     path("audit/", include("sme.core.audit_urls")),
     path("notifications/", include("sme.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "sme.organizations",
     "sme.enterprises",
     "sme.workdays",
+    "sme.certification",
+    "sme.assessment",
     "sme.notifications",
     "sme.demo",
 ]
@@ -168,6 +170,22 @@ PLATFORM_NAME = env.str("PLATFORM_NAME", default="中小企业信息化公共服
 PLATFORM_JURISDICTION_CODE = env.str("PLATFORM_JURISDICTION_CODE", default="500000")
 # Division and zone data files applied after every migrate (sme/regions/loader.py), in order.
 REGION_DATA_FILES = env.list("REGION_DATA_FILES", default=["cn-provinces.json", "chongqing.json"])
+
+# Background jobs (imports, scheduled checks, reminders). With no CELERY_BROKER_URL, tasks run in the
+# calling process, which is what a single-machine install and the test suite want; production sets
+# CELERY_BROKER_URL=redis://… and runs `celery -A config worker` and `celery -A config beat`.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Shanghai"
+
+# Uploaded materials: the size limit per file, in bytes (20 MB unless set).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
