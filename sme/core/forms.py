@@ -4,7 +4,7 @@ from .errors import InvalidInput, ServiceError
 
 
 def apply_service_errors(
-    form: forms.Form, error: ServiceError, field_map: dict[str, str] | None = None
+    form: forms.BaseForm, error: ServiceError, field_map: dict[str, str] | None = None
 ) -> None:
     """Show a service's refusal on the form: field errors beside their fields, the rest on top."""
     field_map = field_map or {}

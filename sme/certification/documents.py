@@ -1,0 +1,340 @@
+"""Documents made from certification records: the certificate and an application's dossier as PDF
+(``sme.core.pdf.render_pdf``, Noto CJK embedded), and the authorities' Excel export of applications.
+
+The generators take records the caller has already scoped; the views at the bottom do the scoping
+(``selectors.application_for`` / ``review_queue``) and audit every download of restricted data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from sme.core import audit
+from sme.core.pdf import PDF_CONTENT_TYPE, render_pdf
+from sme.core.typing import AuthenticatedRequest
+from sme.core.workflow import history
+
+from . import eligibility, selectors, services
+from .models import (
+    Application,
+    ApplicationStatus,
+    ApplicationYear,
+    Certification,
+    CertificationStatus,
+    Material,
+)
+from .workflow import APPLICATION
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_LIMIT = 50_000
+EXPORT_CHUNK = 2_000
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+# --- the certificate --------------------------------------------------------------------------
+
+
+def certificate_pdf(certification: Certification) -> bytes:
+    """An A4 landscape certificate. A title no longer in force is marked across the page (已撤销 /
+    已过期), so a printed copy cannot pass for a valid one."""
+    scheme = certification.scheme
+    mark = ""
+    if certification.status == CertificationStatus.REVOKED:
+        mark = _("已撤销")
+    elif certification.status == CertificationStatus.EXPIRED:
+        mark = _("已过期")
+    return render_pdf(
+        "certification/pdf/certificate.html",
+        {
+            "cert": certification,
+            "scheme": scheme,
+            "organization": certification.organization,
+            "mark": mark,
+            "issued_by": scheme.issuing_authority,
+        },
+    )
+
+
+# --- the dossier ------------------------------------------------------------------------------
+
+DOSSIER_FIELDS = (
+    "platform_name",
+    "established_on",
+    "legal_representative",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "service_area",
+    "facilities",
+    "management_system",
+    "leadership",
+    "description",
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    label: str
+    values: list[Any]
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    slot_label: str
+    material: Material
+
+
+def _label(model: Any, field: str) -> str:
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.datetime):
+        return _local(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def eligibility_for_dossier(application: Application) -> tuple[Any, list[tuple[str, str]]]:
+    """``(result, problems)``: the scheme's check on the report's figures, or why it cannot run."""
+    try:
+        return services.eligibility_of(application), []
+    except eligibility.EligibilityInputError as error:
+        return None, list(error.problems)
+
+
+def dossier_context(application: Application) -> dict[str, Any]:
+    scheme = application.scheme
+    years = sorted(application.years.all(), key=lambda y: y.year)
+    figure_rows = [
+        FigureRow(_label(ApplicationYear, name), [_plain(getattr(y, name)) for y in years])
+        for name in ApplicationYear.FIGURE_FIELDS
+    ]
+    materials = [
+        MaterialRow(str((scheme.material(m.slot) or {}).get("label", m.slot)), m)
+        for m in application.materials.select_related("uploaded_by").order_by("slot", "-version")
+    ]
+    eligibility_result, eligibility_problems = eligibility_for_dossier(application)
+    organization = application.organization
+    return {
+        "application": application,
+        "scheme": scheme,
+        "organization": organization,
+        "header": [
+            Fact(_("申报编号"), application.reference),
+            Fact(
+                _("认定办法"), f"{scheme.name}（{scheme.document_number or _('无文号')}，v{scheme.version}）"
+            ),
+            Fact(_("申报单位"), organization.name),
+            Fact(_("统一社会信用代码"), organization.uscc),
+            Fact(_("所在区县"), application.district.name),
+            Fact(_("状态"), application.get_status_display()),
+            Fact(_("评审年度"), _plain(application.round_year)),
+            Fact(_("提交时间"), _plain(application.submitted_at)),
+            Fact(_("推荐时间"), _plain(application.recommended_at)),
+            Fact(_("决定时间"), _plain(application.decided_at)),
+        ],
+        "report": [Fact(_label(Application, f), _plain(getattr(application, f))) for f in DOSSIER_FIELDS],
+        "categories": scheme.category_labels([str(k) for k in application.categories]),
+        "years": [y.year for y in years],
+        "figure_rows": figure_rows,
+        "extra_figures": sorted(application.extra_figures.items()),
+        "declaration": [
+            Fact(_label(Application, "declaration_name"), _plain(application.declaration_name)),
+            Fact(_label(Application, "declaration_date"), _plain(application.declaration_date)),
+            Fact(_label(Application, "declared_at"), _plain(application.declared_at)),
+        ],
+        "eligibility": eligibility_result,
+        "eligibility_problems": eligibility_problems,
+        "materials": materials,
+        "history": history(APPLICATION, application),
+        "printed_at": _local(timezone.now()),
+    }
+
+
+def dossier_pdf(application: Application) -> bytes:
+    """Everything the file holds on one application: the report, the three years' figures, the
+    categories, the declaration, the eligibility check, every material version with its SHA-256, and
+    the transition history."""
+    return render_pdf("certification/pdf/dossier.html", dossier_context(application))
+
+
+# --- the Excel export -------------------------------------------------------------------------
+
+
+@dataclass
+class XlsxExport:
+    """The workbook in a temporary file (positioned at 0), how many rows it holds and whether the
+    cap cut it short."""
+
+    file: IO[bytes]
+    rows: int
+    capped: bool
+
+
+EXPORT_COLUMNS = (
+    gettext_lazy("申报编号"),
+    gettext_lazy("平台名称"),
+    gettext_lazy("申报单位"),
+    gettext_lazy("统一社会信用代码"),
+    gettext_lazy("所在区县"),
+    gettext_lazy("认定办法"),
+    gettext_lazy("评审年度"),
+    gettext_lazy("状态"),
+    gettext_lazy("申报服务功能类别"),
+    gettext_lazy("最近年度"),
+    gettext_lazy("服务中小企业数（家）"),
+    gettext_lazy("用户满意度（%）"),
+    gettext_lazy("营业收入（万元）"),
+    gettext_lazy("服务收入（万元）"),
+    gettext_lazy("从业人员（人）"),
+    gettext_lazy("其中大专及以上学历或中级及以上职称（人）"),
+    gettext_lazy("资产总额（万元）"),
+    gettext_lazy("创建时间"),
+    gettext_lazy("提交时间"),
+    gettext_lazy("推荐时间"),
+    gettext_lazy("决定时间"),
+)
+
+
+def _number(value: Any) -> Any:
+    return float(value) if value is not None and not isinstance(value, int) else value
+
+
+def applications_xlsx(queryset: QuerySet[Application], *, limit: int = EXPORT_LIMIT) -> XlsxExport:
+    """One row per application of ``queryset`` (already scoped), with its latest reported year's
+    figures; at most ``limit`` rows, the cap said in the workbook itself. Written row by row to a
+    temporary file, so memory stays flat whatever the size."""
+    statuses = dict(ApplicationStatus.choices)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("认定申请"))
+    ws.append([str(c) for c in EXPORT_COLUMNS])
+    rows = queryset.select_related("organization", "district", "scheme").prefetch_related(
+        Prefetch("years", queryset=ApplicationYear.objects.order_by("year"))
+    )
+    count = 0
+    capped = False
+    for app in rows[: limit + 1].iterator(chunk_size=EXPORT_CHUNK):
+        if count == limit:
+            capped = True
+            break
+        years = list(app.years.all())
+        latest = years[-1] if years else None
+
+        def figure(name: str, latest: ApplicationYear | None = latest) -> Any:
+            return _number(getattr(latest, name)) if latest is not None else None
+
+        ws.append(
+            [
+                app.reference,
+                app.platform_name,
+                app.organization.name,
+                app.organization.uscc,
+                app.district.name,
+                f"{app.scheme.name}（v{app.scheme.version}）",
+                app.round_year,
+                str(statuses.get(app.status, app.status)),
+                "、".join(app.scheme.category_labels([str(k) for k in app.categories])),
+                latest.year if latest else None,
+                *(figure(name) for name in ApplicationYear.FIGURE_FIELDS),
+                _local(app.created_at),
+                _local(app.submitted_at),
+                _local(app.recommended_at),
+                _local(app.decided_at),
+            ]
+        )
+        count += 1
+    if capped:
+        ws.append([])
+        ws.append([_("仅导出前 %(n)d 条，超出部分未导出。请用状态或评审年度筛选后分批导出。") % {"n": limit}])
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    wb.save(tmp)
+    tmp.seek(0)
+    return XlsxExport(file=tmp, rows=count, capped=capped)
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def application_dossier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The dossier PDF for whoever can see the application (its applicant, the officers and experts
+    it concerns); 404 for anyone else. Each download is audited."""
+    application = selectors.application_for(request.user, pk)
+    pdf = dossier_pdf(application)
+    audit.record(
+        "certification_application.dossier",
+        actor=request.user,
+        obj=application,
+        summary=_("下载申报材料汇编（PDF）"),
+    )
+    response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="dossier-{application.reference}.pdf"'
+    return response
+
+
+def _round_year(raw: str | None) -> int | None:
+    try:
+        year = int(raw or "")
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+@require_GET
+@login_required
+def applications_export(request: AuthenticatedRequest) -> FileResponse:
+    """The officer's applications as .xlsx, with the queue's filters (``status``, ``round_year``;
+    ``status=all`` for everything in their scope). Audited with the filters and the row count."""
+    user = request.user
+    if not (user.is_officer or user.is_platform_admin):
+        raise PermissionDenied(_("只有主管部门和平台管理员可以导出认定申请。"))
+    status = request.GET.get("status", "")
+    round_year = _round_year(request.GET.get("round_year"))
+    if status == "all":
+        qs = selectors.applications_visible_to(user)
+        if round_year:
+            qs = qs.filter(round_year=round_year)
+        qs = qs.order_by("submitted_at", "id")
+    else:
+        qs = selectors.review_queue(user, status=status, round_year=round_year)
+    export = applications_xlsx(qs)
+    audit.record(
+        "certification_application.export",
+        actor=user,
+        summary=_("导出认定申请 %(n)d 条") % {"n": export.rows}
+        + (_("（已达上限 %(limit)d 条）") % {"limit": EXPORT_LIMIT} if export.capped else ""),
+        changes={"filters": {"status": status, "round_year": round_year}, "rows": export.rows},
+    )
+    return FileResponse(
+        export.file,
+        as_attachment=True,
+        filename=f"certification-applications-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
