@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -181,6 +182,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# `celery -A config beat`: the daily certification job (notices that ended, reminders, re-reviews,
+# expiry) and the nightly rebuild of the assessment peer tables.
+CELERY_BEAT_SCHEDULE = {
+    "certification-daily": {"task": "certification.daily", "schedule": crontab(hour=1, minute=30)},
+    "assessment-peer-stats": {
+        "task": "assessment.rebuild_peer_stats",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # Uploaded materials: the size limit per file, in bytes (20 MB unless set).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
@@ -214,5 +224,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -23,19 +23,39 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
     user = getattr(request, "user", None)
     items: list[tuple[str, str]] = []
     if user is None or not user.is_authenticated:
-        items = [(_("首页"), reverse("core:home")), (_("信用代码校验"), reverse("uscc-tool"))]
+        items = [
+            (_("首页"), reverse("core:home")),
+            (_("认定平台名录"), reverse("certification:register")),
+            (_("认定公示"), reverse("certification:notices")),
+            (_("认定条件自测"), reverse("certification:self-check")),
+            (_("信用代码校验"), reverse("uscc-tool")),
+        ]
     else:
         items = [(_("工作台"), reverse("core:dashboard"))]
         if user.role in (Role.ENTERPRISE, Role.PROVIDER):
             items.append((_("我的机构"), reverse("organizations:mine")))
+        if user.role == Role.ENTERPRISE:
+            items.append((_("数字化评测"), reverse("assessment:home")))
+        if user.role == Role.PROVIDER:
+            items.append((_("平台认定"), reverse("certification:home")))
         if user.role in OFFICER_ROLES or user.is_platform_admin:
-            items.append((_("机构管理"), reverse("organizations:list")))
+            items += [
+                (_("机构管理"), reverse("organizations:list")),
+                (_("认定评审"), reverse("certification:queue")),
+                (_("认定平台"), reverse("certification:certified-list")),
+                (_("企业数字化评测"), reverse("assessment:responses")),
+            ]
+        if user.role == Role.EXPERT:
+            items.append((_("评审任务"), reverse("certification:expert-home")))
         if user.is_platform_admin:
             items += [
                 (_("用户管理"), reverse("accounts:staff-list")),
                 (_("审计日志"), reverse("audit:list")),
             ]
-        items.append((_("信用代码校验"), reverse("uscc-tool")))
+        items += [
+            (_("认定平台名录"), reverse("certification:register")),
+            (_("信用代码校验"), reverse("uscc-tool")),
+        ]
     path = request.path
     return [
         NavItem(label, url, active=(url != "/" and path.startswith(url)) or url == path)

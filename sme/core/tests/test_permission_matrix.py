@@ -95,6 +95,47 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
     ("get", "/api/v1/tools/workdays/add?date=2024-09-27&days=7", {"*": 200}),
     ("get", "/api/schema/", {"*": 200}),
     ("get", "/api/docs/", {"*": 200}),
+    # Certification (issue 3): the case pages' scope is tested with records in sme/certification/tests.
+    (
+        "get",
+        "/certification/",
+        {"anonymous": "login", "district_officer": 302, "city_officer": 302, "expert": 302, "*": 200},
+    ),
+    (
+        "get",
+        "/certification/review/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
+    ),
+    ("get", "/certification/expert/", {"anonymous": "login", "expert": 200, "*": 403}),
+    ("get", "/certification/certified/", {"anonymous": "login", "expert": 403, "*": 200}),
+    ("get", "/certification/register/", {"*": 200}),
+    ("get", "/certification/notices/", {"*": 200}),
+    ("get", "/certification/announcements/", {"*": 200}),
+    ("get", "/certification/self-check/", {"*": 200}),
+    ("get", "/certification/schemes/", {"*": 200}),
+    ("get", "/api/v1/certification/schemes", {"*": 200}),
+    ("get", "/api/v1/certification/schemes/cq-2013-city", {"*": 200}),
+    # Assessment (issue 5)
+    (
+        "get",
+        "/assessment/",
+        {
+            "anonymous": "login",
+            "enterprise": 200,
+            "provider": 403,
+            "expert": 403,
+            "district_officer": 302,
+            "city_officer": 302,
+            "admin": 302,
+        },
+    ),
+    (
+        "get",
+        "/assessment/responses/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
+    ),
+    ("get", "/api/v1/assessment/questionnaires", {"*": 200}),
+    ("get", "/api/v1/assessment/questionnaires/miit-manufacturing", {"*": 200}),
     ("get", "/api/v1/me/", {"anonymous": 403, "*": 200}),
     ("get", "/api/v1/organizations/", {"anonymous": 403, "*": 200}),
     (

@@ -114,8 +114,16 @@ class Command(BaseCommand):
                 user=owner,
                 defaults={"role": MembershipRole.OWNER, "status": MembershipStatus.ACTIVE},
             )
+        from sme.assessment.demo import load_demo_assessments
+        from sme.certification.demo import load_demo_certification
+
+        applications = load_demo_certification()
+        assessments = load_demo_assessments()
         if created:
-            audit.record("demo.load", summary=f"载入演示数据：{created} 家机构")
+            audit.record(
+                "demo.load",
+                summary=f"载入演示数据：{created} 家机构，{applications} 份平台认定申请，{assessments} 份数字化评测",
+            )
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新增 {created} 家机构，共 {Organization.objects.count()} 家。")
         )
