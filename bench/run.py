@@ -359,7 +359,15 @@ def selected(names: str | None) -> list[Scenario]:
 def data_sizes(db: psycopg.Connection[Any]) -> dict[str, int]:
     orgs = db.execute("SELECT count(*) FROM organizations_organization").fetchone()
     users = db.execute("SELECT count(*) FROM accounts_user").fetchone()
-    return {"organizations": int(orgs[0]) if orgs else 0, "users": int(users[0]) if users else 0}
+    sizes = {"organizations": int(orgs[0]) if orgs else 0, "users": int(users[0]) if users else 0}
+    for name, table in (
+        ("applications", "certification_application"),
+        ("materials", "certification_material"),
+        ("certified", "certification_certification"),
+    ):
+        row = db.execute(f"SELECT count(*) FROM {table}").fetchone()  # table names are constants above
+        sizes[name] = int(row[0]) if row else 0
+    return sizes
 
 
 def measure(scenario: Scenario, ctx: RunContext, wrk: str, args: argparse.Namespace) -> Result:
@@ -555,6 +563,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.skip_data:
             manage(env, "migrate", "--noinput")
             manage(env, "generate_data", f"--organizations={organizations}", f"--users={args.users}")
+            certification = {
+                k: max((s.data.get(k, 0) for s in scenarios), default=0)
+                for k in ("applications", "materials", "certified")
+            }
+            if any(certification.values()):
+                manage(
+                    env,
+                    "generate_certification_data",
+                    f"--applications={certification['applications']}",
+                    f"--materials={certification['materials']}",
+                    f"--certified={certification['certified']}",
+                )
         # Production stores static files with a manifest: without it every page using {% static %} fails.
         if not manage(env, "collectstatic", "--noinput", "--verbosity=0", required=False):
             say("  pages that use {% static %} will answer 500 until collectstatic works")

@@ -228,3 +228,9 @@ SCENARIOS: dict[str, Scenario] = {
         ),
     )
 }
+
+# Scenarios of later issues live beside this file and register themselves here (they import the
+# building blocks above, so they are imported last).
+from scenarios_certification import SCENARIOS as _CERTIFICATION  # noqa: E402
+
+SCENARIOS.update({s.name: s for s in _CERTIFICATION})

@@ -146,9 +146,11 @@ def test_from_draft_to_the_register(page: Page, world, monkeypatch, tmp_path):
     expect(page.locator("body")).to_contain_text(certification.number)
     page.get_by_role("link", name=certification.platform_name).first.click()
     expect(page.locator("body")).to_contain_text(certification.title)
-    with page.expect_download() as download:
-        page.get_by_role("link", name=re.compile("证书")).first.click()
-    assert download.value.path().read_bytes().startswith(b"%PDF-")
+    certificate = page.get_by_test_id("certificate-link")
+    expect(certificate).to_be_visible()
+    response = page.request.get(certificate.get_attribute("href") or "")
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
 
 
 def test_an_upheld_objection_sends_the_case_back(page: Page, world, monkeypatch):
@@ -173,11 +175,11 @@ def test_an_upheld_objection_sends_the_case_back(page: Page, world, monkeypatch)
     today_is(monkeypatch, notice.starts_on)
 
     page.goto(f"/certification/notices/{notice.pk}/")
-    page.get_by_label("异议人").fill("重庆某科技公司")
+    page.get_by_label("异议人姓名或单位").fill("重庆某科技公司")
     page.get_by_label("联系方式").fill("023-61234567")
     page.get_by_label("异议内容").fill("该平台申报的服务企业数量与实际不符，请予核实。")
     page.get_by_role("button", name=re.compile("提交异议")).click()
-    expect(page.locator("body")).to_contain_text("已收到")
+    expect(page.get_by_test_id("objection-filed")).to_be_visible()
 
     log_in(page, "officer_city")
     page.goto(f"/certification/applications/{application.pk}/")

@@ -18,7 +18,6 @@ from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -350,7 +349,7 @@ def platform_certificate(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = services._today()
     current = list(selectors.notices_current(today)[:CURRENT_NOTICES_SHOWN])
     past = paginate(selectors.notices_past(today), request.GET.get("page"), per_page=NOTICES_PER_PAGE)
     return render(
@@ -426,7 +425,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    today = timezone.localdate()
+    today = services._today()
     facts = notice_facts(notice, today)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -28,6 +28,7 @@ from .models import (
     ExpertReview,
     Notice,
     Scheme,
+    SchemeLevel,
 )
 
 # Statuses a district officer works on or has seen; drafts stay with the applicant.
@@ -44,19 +45,36 @@ def scheme_current(code: str) -> Scheme:
 
 
 def schemes_open_on(day: dt.date) -> list[Scheme]:
-    return [s for s in Scheme.objects.current().select_related("region") if s.in_force(day)]
+    fields = ("code", "version", "name", "document_number", "effective_from", "effective_until", "level")
+    fields += ("district_deadline_month", "district_deadline_day", "region")
+    return [
+        s
+        for s in Scheme.objects.current().select_related("region").only(*fields, "region__name")
+        if s.in_force(day)
+    ]
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:
-    qs = Application.objects.select_related("organization", "district", "scheme")
+    qs = Application.objects.select_related("organization", "district", "scheme").defer(
+        "scheme__criteria",
+        "scheme__materials",
+        "scheme__expert_form",
+        "scheme__annual_form",
+        "scheme__source_note",
+    )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     if user.is_platform_admin:
         return qs
     if user.role == Role.DISTRICT_OFFICER:
         ids = jurisdiction_district_ids(user)
-        district_level = Q(scheme__level="district", scheme__region_id__in=ids)
-        return qs.filter(Q(district_id__in=ids, status__in=DISTRICT_VISIBLE) | district_level).exclude(
+        # Cases under the district's own schemes (第十七条) are the district's wherever the applicant
+        # is; looked up first, so the filter stays an index-friendly IN list rather than a join.
+        local = list(
+            Scheme.objects.filter(level=SchemeLevel.DISTRICT, region_id__in=ids).values_list("pk", flat=True)
+        )
+        own = Q(district_id__in=ids, status__in=DISTRICT_VISIBLE)
+        return qs.filter(own | Q(scheme_id__in=local) if local else own).exclude(
             status=ApplicationStatus.DRAFT
         )
     if user.role == Role.CITY_OFFICER:

@@ -522,14 +522,18 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     )
     page = paginate(qs, request.GET.get("page"))
     today = services._today()
+    counts = selectors.queue_counts(user)
     return render(
         request,
         "certification/queue.html",
         {
             "form": form,
             "page": page,
-            "counts": selectors.queue_counts(user),
-            "status_labels": dict(ApplicationStatus.choices),
+            "counts": [
+                (status, label, counts[status])
+                for status, label in ApplicationStatus.choices
+                if status in counts
+            ],
             "today": today,
             "deadline": _deadline_note(today),
         },

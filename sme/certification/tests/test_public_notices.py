@@ -70,7 +70,7 @@ def test_notice_list_is_public_with_current_and_past(client, open_notice, ended_
     body = response.content.decode()
     assert "三峡云服平台" in body and "已授牌平台" in body and "期满待处理平台" in body
     assert "期满无异议，授予称号" in body  # a past notice's outcome
-    assert "2024-09-27 至 2024-10-11" in body
+    assert "2024年9月27日 至 2024年10月11日" in body
 
 
 def test_notice_page_shows_dates_workdays_and_the_day_one_rule(client, open_notice):
@@ -79,7 +79,7 @@ def test_notice_page_shows_dates_workdays_and_the_day_one_rule(client, open_noti
     assert response.status_code == 200
     body = response.content.decode()
     assert "三峡云服平台" in body and open_notice.application.organization.name in body and "万州区" in body
-    assert "2024-09-27 至 2024-10-11，共 7 个工作日" in body
+    assert "2024年9月27日 至 2024年10月11日，共 7 个工作日" in body
     assert "公示期从发布后的第一个工作日起算" in body
     # 27 Sep, Sunday 29 Sep (调休), 30 Sep, then 8–11 Oct: seven working days, today included.
     assert response.context["facts"].workdays_left == 7

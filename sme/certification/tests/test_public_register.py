@@ -190,8 +190,8 @@ def test_platform_page_shows_the_public_facts(client, titles):
         cert.number,
         scheme.name,
         scheme.document_number,
-        "2025-09-01",
-        cert.valid_until.isoformat(),
+        "2025年9月1日",
+        f"{cert.valid_until.year}年{cert.valid_until.month}月{cert.valid_until.day}日",
     ):
         assert text in body, text
     labels = {c["key"]: c["label"] for c in scheme.categories}
@@ -216,8 +216,8 @@ def test_revoked_platform_leaves_the_register_but_its_page_stays(client, titles)
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-testid="status-banner"' in body
-    assert "称号已撤销" in body and "2026-03-01" in body and "申报材料弄虚作假" in body
-    assert "2025-06-01" in body  # the grant is still part of its history
+    assert "称号已撤销" in body and "2026年3月1日" in body and "申报材料弄虚作假" in body
+    assert "2025年6月1日" in body  # the grant is still part of its history
     assert cert.platform_name not in names_on(client.get(REGISTER))
 
 
