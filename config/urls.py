@@ -26,6 +26,7 @@ urlpatterns = [
     path("tools/size-class/", size_class_tool_page, name="size-class-tool"),
     path("accounts/", include("sme.accounts.urls")),
     path("organizations/", include("sme.organizations.urls")),
+    path("enterprises/", include("sme.enterprises.urls")),
     path("certification/", include("sme.certification.urls")),
     path("assessment/", include("sme.assessment.urls")),
     path("audit/", include("sme.core.audit_urls")),

@@ -45,8 +45,15 @@ def scheme_current(code: str) -> Scheme:
 
 
 def schemes_open_on(day: dt.date) -> list[Scheme]:
-    fields = ("code", "version", "name", "document_number", "effective_from", "effective_until", "level")
-    fields += ("district_deadline_month", "district_deadline_day", "region")
+    fields: tuple[str, ...] = (
+        "code",
+        "version",
+        "name",
+        "document_number",
+        "effective_from",
+        "effective_until",
+    )
+    fields += ("level", "district_deadline_month", "district_deadline_day", "region")
     return [
         s
         for s in Scheme.objects.current().select_related("region").only(*fields, "region__name")

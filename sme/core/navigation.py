@@ -35,12 +35,16 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
         if user.role in (Role.ENTERPRISE, Role.PROVIDER):
             items.append((_("我的机构"), reverse("organizations:mine")))
         if user.role == Role.ENTERPRISE:
-            items.append((_("数字化评测"), reverse("assessment:home")))
+            items += [
+                (_("企业档案"), reverse("enterprises:mine")),
+                (_("数字化评测"), reverse("assessment:home")),
+            ]
         if user.role == Role.PROVIDER:
             items.append((_("平台认定"), reverse("certification:home")))
         if user.role in OFFICER_ROLES or user.is_platform_admin:
             items += [
                 (_("机构管理"), reverse("organizations:list")),
+                (_("企业名录"), reverse("enterprises:list")),
                 (_("认定评审"), reverse("certification:queue")),
                 (_("认定平台"), reverse("certification:certified-list")),
                 (_("企业数字化评测"), reverse("assessment:responses")),

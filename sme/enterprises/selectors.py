@@ -1,15 +1,36 @@
-"""Reads of the size standard and the industry codes, as snapshots the pure classifier uses."""
+"""Reads: the size standard and industry codes (as snapshots the pure classifier uses), enterprises
+and their profiles within the caller's scope, and registry imports.
+
+Scope follows ``organizations.selectors.organizations_visible_to``: administrators and city
+officers see every enterprise, a district officer those of their district (and the divisions it
+replaced), an enterprise user only the enterprises they are an active member of.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from sme.accounts.models import Role
 from sme.core import data_versions as versions
+from sme.organizations.models import Organization, OrganizationKind
+from sme.organizations.selectors import organizations_visible_to
 
-from .models import IndustryCode, SizeStandard
+from .classification import Classifier
+from .models import (
+    EnterpriseImport,
+    EnterpriseProfile,
+    EnterpriseYearFigures,
+    IndustryCode,
+    SizeClass,
+    SizeStandard,
+)
+from .permissions import import_region_ids
 from .size_class import Rules, SizeInputError, rules_from_data
 
 DATA = "enterprises"
@@ -23,6 +44,8 @@ def data_version() -> int:
 def bump_data_version() -> None:
     versions.bump_data_version(DATA)
     _all_rules.cache_clear()
+    _industry_index.cache_clear()
+    _classifier.cache_clear()
 
 
 @lru_cache(maxsize=4)
@@ -61,3 +84,197 @@ def rules_on(on: dt.date) -> Rules:
 def industry_choices() -> list[IndustryCode]:
     """The shipped codes for the picker, sections first then by code."""
     return sorted(IndustryCode.objects.all(), key=lambda c: (c.level != "section", c.code))
+
+
+@lru_cache(maxsize=4)
+def _classifier(version: int, rules_version: str, on: dt.date) -> Classifier:
+    return Classifier(rules_on(on))
+
+
+def classifier_on(on: dt.date) -> Classifier:
+    """A :class:`~.classification.Classifier` for the standard in force on ``on`` (cached)."""
+    return _classifier(data_version(), rules_on(on).version, on)
+
+
+# --- industry codes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndustryEntry:
+    code: str
+    level: str
+    name: str
+    section: str  # the 门类 letter
+    path: str  # "C 制造业 › 13 农副食品加工业"
+    unconfirmed: bool = False
+
+
+@lru_cache(maxsize=4)
+def _industry_index(version: int) -> dict[str, IndustryEntry]:
+    rows = {c.code: c for c in IndustryCode.objects.all()}
+    parents = {c.pk: c for c in rows.values()}
+    index: dict[str, IndustryEntry] = {}
+    for code in rows.values():
+        chain = [code]
+        while chain[-1].parent_id is not None and chain[-1].parent_id in parents:
+            chain.append(parents[chain[-1].parent_id])
+        section = chain[-1].code if chain[-1].level == IndustryCode.Level.SECTION else ""
+        path = " › ".join(f"{c.code} {c.name}" for c in reversed(chain))
+        index[code.code] = IndustryEntry(code.code, code.level, code.name, section, path, code.unconfirmed)
+    return index
+
+
+def industry_index() -> dict[str, IndustryEntry]:
+    """The loaded GB/T 4754-2017 codes by code (cached until the data files are loaded again)."""
+    return _industry_index(data_version())
+
+
+def industry_entry(raw: str) -> IndustryEntry | None:
+    """The loaded code ``raw`` names, or, for a 3–4 digit code below a loaded 大类 (such as 小类 7010),
+    an entry for it under that 大类; None when the code is not a GB/T 4754-2017 code we know."""
+    return entry_in(industry_index(), raw)
+
+
+def entry_in(index: dict[str, IndustryEntry], raw: str) -> IndustryEntry | None:
+    """:func:`industry_entry` on a given snapshot of the codes (no database, no cache)."""
+    code = (raw or "").strip().upper()
+    if code in index:
+        return index[code]
+    if code.isdigit() and len(code) in (3, 4):
+        parent = index.get(code[:3]) or index.get(code[:2])
+        if parent is not None and parent.level != IndustryCode.Level.SECTION:
+            return IndustryEntry(code, "class", "", parent.section, f"{parent.path} › {code}")
+    return None
+
+
+def industry_search(q: str, limit: int = 30) -> list[IndustryEntry]:
+    """Codes whose code starts with ``q`` or whose name contains it; sections, then by code."""
+    q = (q or "").strip()
+    index = industry_index()
+    if not q:
+        found = [e for e in index.values() if e.level == IndustryCode.Level.SECTION]
+    else:
+        upper = q.upper()
+        found = [e for e in index.values() if e.code.startswith(upper) or q in e.name]
+    found.sort(key=lambda e: (e.code != q.upper(), len(e.code) > 1, e.code))
+    return found[:limit]
+
+
+def industry_sections() -> list[IndustryEntry]:
+    return sorted(
+        (e for e in industry_index().values() if e.level == IndustryCode.Level.SECTION), key=lambda e: e.code
+    )
+
+
+# --- enterprises -------------------------------------------------------------------------------
+
+UNCLASSIFIED = "none"
+FLAGS = ("is_tech_sme", "is_specialized_new", "is_high_tech")
+
+
+def enterprises_visible_to(user: Any) -> QuerySet[Organization]:
+    """Enterprise organizations in the caller's scope, with district and profile joined."""
+    return (
+        organizations_visible_to(user)
+        .filter(kind=OrganizationKind.ENTERPRISE)
+        .select_related("district", "enterprise_profile")
+    )
+
+
+def enterprise_list(
+    user: Any,
+    *,
+    size_class: str = "",
+    section: str = "",
+    district_id: int | None = None,
+    flags: tuple[str, ...] = (),
+    q: str = "",
+) -> QuerySet[Organization]:
+    """The filtered list an officer browses, newest first. Unknown filter values are ignored."""
+    qs = enterprises_visible_to(user)
+    if size_class == UNCLASSIFIED:
+        qs = qs.filter(Q(enterprise_profile__isnull=True) | Q(enterprise_profile__size_class=""))
+    elif size_class in SizeClass.values:
+        qs = qs.filter(enterprise_profile__size_class=size_class)
+    if section:
+        qs = qs.filter(enterprise_profile__industry_section=section)
+    if district_id:
+        qs = qs.filter(district_id=district_id)
+    for flag in flags:
+        if flag in FLAGS:
+            qs = qs.filter(**{f"enterprise_profile__{flag}": True})
+    q = (q or "").strip()
+    if q:
+        code = q.upper()
+        qs = qs.filter(uscc=code) if len(code) == 18 and code.isalnum() else qs.filter(name__contains=q)
+    return qs.order_by("-created_at", "-id")
+
+
+def enterprise_for(user: Any, pk: int) -> Organization | None:
+    """One enterprise if the user may see it, else None (the view answers 404 either way)."""
+    return enterprises_visible_to(user).filter(pk=pk).first()
+
+
+def enterprises_of_member(user: Any) -> list[Organization]:
+    """The enterprises ``user`` is an active member of (an enterprise user's own)."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.ENTERPRISE:
+        return []
+    return list(enterprises_visible_to(user).order_by("name"))
+
+
+def profile_of(organization: Organization) -> EnterpriseProfile:
+    """The enterprise's profile, or an unsaved blank one (version 1) when it has none yet."""
+    try:
+        return organization.enterprise_profile
+    except EnterpriseProfile.DoesNotExist:
+        return EnterpriseProfile(organization=organization)
+
+
+def figures_of(organization: Organization) -> list[EnterpriseYearFigures]:
+    """Every year's figures, latest first."""
+    return list(EnterpriseYearFigures.objects.filter(organization=organization).order_by("-year"))
+
+
+def latest_figures(organization_id: int) -> EnterpriseYearFigures | None:
+    return EnterpriseYearFigures.objects.filter(organization_id=organization_id).order_by("-year").first()
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+
+def imports_visible_to(user: Any) -> QuerySet[EnterpriseImport]:
+    """City officers see every import; a district officer those of their district and their own;
+    administrators see every import (read only); anyone else none."""
+    qs = EnterpriseImport.objects.select_related("created_by", "district")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_platform_admin or user.role == Role.CITY_OFFICER:
+        return qs
+    if user.role == Role.DISTRICT_OFFICER:
+        return qs.filter(Q(created_by=user) | Q(district_id__in=import_region_ids(user)))
+    return qs.none()
+
+
+def import_for(user: Any, pk: int) -> EnterpriseImport | None:
+    return imports_visible_to(user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class StoredRule:
+    """How a stored classification names its rule: the standard and the group, for display."""
+
+    version: str
+    name: str
+    document: str
+    group_name: str
+
+
+def stored_rule(version: str, group: int | None) -> StoredRule | None:
+    """The standard version a profile was classified by (and its group's name), if still loaded."""
+    if not version:
+        return None
+    rules = next((r for r in _all_rules(data_version()) if r.version == version), None)
+    if rules is None:
+        return StoredRule(version, "", "", "")
+    group_name = rules.groups[group].name if group is not None and group in rules.groups else ""
+    return StoredRule(version, rules.name, rules.document, group_name)

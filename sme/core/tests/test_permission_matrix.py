@@ -115,6 +115,38 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
     ("get", "/certification/schemes/", {"*": 200}),
     ("get", "/api/v1/certification/schemes", {"*": 200}),
     ("get", "/api/v1/certification/schemes/cq-2013-city", {"*": 200}),
+    # Enterprises (issue 5): profiles, the officers' list, the registry import
+    (
+        "get",
+        "/enterprises/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
+    ),
+    (
+        "get",
+        "/enterprises/{wz}/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 404},
+    ),
+    (
+        "get",
+        "/enterprises/{yz}/",
+        {"anonymous": "login", "enterprise": 200, "city_officer": 200, "admin": 200, "*": 404},
+    ),
+    (
+        "get",
+        "/enterprises/{yz}/profile/",
+        {"anonymous": "login", "enterprise": 200, "city_officer": 403, "admin": 403, "*": 404},
+    ),
+    (
+        "get",
+        "/enterprises/{yz}/figures/",
+        {"anonymous": "login", "enterprise": 200, "city_officer": 403, "admin": 403, "*": 404},
+    ),
+    (
+        "get",
+        "/enterprises/imports/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
+    ),
+    ("get", "/enterprises/industry-codes/?q=13", {"anonymous": "login", "*": 200}),
     # Assessment (issue 5)
     (
         "get",

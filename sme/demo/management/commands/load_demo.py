@@ -115,6 +115,9 @@ class Command(BaseCommand):
                 defaults={"role": MembershipRole.OWNER, "status": MembershipStatus.ACTIVE},
             )
         from sme.assessment.demo import load_demo_assessments
+        from sme.enterprises.demo import load_demo_enterprises
+
+        load_demo_enterprises()
         from sme.certification.demo import load_demo_certification
 
         applications = load_demo_certification()
