@@ -194,6 +194,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Uploaded materials: the size limit per file, in bytes (20 MB unless set).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Registry import files (enterprise lists) may be far larger than one uploaded material.
+ENTERPRISE_IMPORT_MAX_BYTES = env.int("ENTERPRISE_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
