@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser lint typecheck bench messages clean
+.PHONY: run test test-browser lint typecheck bench bench-batch messages clean
 
 $(STAMP): pyproject.toml scripts/ensure-system-packages.sh
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（找不到 $(PYTHON)）"; exit 1; }
@@ -45,6 +45,14 @@ typecheck: $(STAMP)
 ## make bench [SCENARIOS=a,b]: benchmarks against a real gunicorn; writes bench/results/latest.json
 bench: $(STAMP)
 	$(PY) bench/run.py $(if $(SCENARIOS),--scenarios $(SCENARIOS),)
+
+## make bench-batch: the in-process benchmarks (import, reclassification, scoring, peer tables,
+## workflow transitions, the daily certification job) against PostgreSQL; each writes bench/results/<name>.json
+bench-batch: $(STAMP)
+	$(PY) bench/batch_enterprises.py
+	$(PY) bench/batch_assessment.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/sme_bench $(PY) bench/batch_certification.py
+	$(PY) bench/batch_certification_lifecycle.py
 
 ## make messages: refresh the English catalogue after changing user-visible strings
 messages: $(STAMP)
