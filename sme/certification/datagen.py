@@ -520,10 +520,12 @@ def analyze(report: Report = _quiet) -> None:
     if not is_postgresql():
         return
     started = time.monotonic()
+    # VACUUM cannot run inside a transaction (a caller's atomic block, or a test); ANALYZE can.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
         for model in (Application, ApplicationYear, Material, Certification):
-            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
-    report(f"VACUUM (ANALYZE): {time.monotonic() - started:.1f} s")
+            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+    report(f"{command}: {time.monotonic() - started:.1f} s")
 
 
 def generate(
