@@ -20,23 +20,18 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from reporting import git_commit, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "certification.json"
 TARGET_P95_MS = 30.0
 BENCH_DISTRICT_CODE = "500101"
 ACTIONS = ("recommend", "district_return")
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def setup_django() -> None:
@@ -127,19 +122,6 @@ def measure(size: int, warmup: int, pool_size: int) -> dict[str, Any]:
         "database": connection.settings_dict.get("NAME"),
         "vendor": connection.vendor,
     }
-
-
-def git_commit() -> str | None:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return commit + ("-dirty" if dirty else "")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,14 +22,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from reporting import ensure_postgres_database, git_commit, machine, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "certification_lifecycle.json"
@@ -37,46 +37,6 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sme_bench_certification_lifecyc
 BUSY_TARGET_S = 30.0
 QUIET_TARGET_S = 1.0
 NUMBER_PREFIX = "BENCH-LC-"
-
-
-def ensure_postgres_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def git_commit() -> str | None:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return commit + ("-dirty" if dirty else "")
-
-
-def machine() -> dict[str, Any]:
-    info: dict[str, Any] = {"nproc": os.cpu_count(), "python": platform.python_version()}
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
 
 
 def make_platforms(size: int, start: dt.date, seed: int = 2013) -> None:
@@ -309,7 +269,7 @@ def main() -> int:
             "commit": git_commit(),
             "database": vendor + (f" {server}" if server else ""),
             "settings": os.environ["DJANGO_SETTINGS_MODULE"],
-            "machine": {**machine(), "loadavg_1m_at_start": load},
+            "machine": machine(load),
         },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sme.organizations import uscc  # noqa: E402  (pure functions; no Django set-up needed)
+
 WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results" / "enterprises.json"
 PG_URL = "postgres://postgres@127.0.0.1:5432/sme_bench_enterprises"
@@ -84,28 +88,19 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 WORDS = ["华信", "鑫源", "博远", "兴达", "瑞丰", "嘉禾", "宏图", "恒通", "天成", "长江"]
 TRADES = ["科技", "商贸", "机械", "食品", "物流", "建设", "信息技术", "文化传媒", "农业开发", "电子"]
 
-CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = [pow(3, i, 31) for i in range(17)]
-ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-
-
-def _org_check(body: str) -> str:
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, ORG_WEIGHTS, strict=True))
-    remainder = 11 - total % 11
-    return {10: "X", 11: "0"}.get(remainder, str(remainder))
+CHARSET = uscc.CHARSET
 
 
 def credit_code(region: str, n: int) -> str:
-    """A valid, unique credit code for the n-th enterprise (GB 32100 check digits; as uscc.make)."""
+    """A valid, unique credit code for the n-th enterprise (GB 32100 check characters)."""
     digits = []
     x = n * 7919 + 104729  # spread the keys so they do not arrive in index order
     for _ in range(8):
         x, r = divmod(x, 31)
         digits.append(CHARSET[r])
     body = "".join(digits)
-    first17 = f"91{region}{body}{_org_check(body)}"
-    total = sum(CHARSET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
-    return first17 + CHARSET[(31 - total % 31) % 31]
+    first17 = f"91{region}{body}{uscc.org_check_character(body)}"
+    return first17 + uscc.check_character(first17)
 
 
 def _districts() -> list[tuple[str, str]]:

@@ -14,7 +14,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import platform
 import secrets
 import shutil
 import signal
@@ -31,6 +30,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import psycopg
+from reporting import git_commit, machine
 from scenarios import SCENARIOS, CheckFailed, Response, Result, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -428,39 +428,6 @@ def target_text(scenario: Scenario, results: Mapping[str, Result]) -> str:
 
 
 # --- reporting --------------------------------------------------------------------------------
-
-
-def git_commit() -> str | None:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return commit + ("-dirty" if dirty else "")
-
-
-def machine(load_at_start: float) -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        # Other work on the machine skews the figures; 1-minute load before the server started.
-        "loadavg_1m_at_start": load_at_start,
-    }
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                info["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
 
 
 def wrk_version(wrk: str) -> str:

@@ -258,11 +258,7 @@ class SubDimensionScoreSerializer(serializers.Serializer):
     max = serializers.CharField()
 
 
-class DimensionScoreSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    name = serializers.CharField()
-    score = serializers.CharField()
-    max = serializers.CharField()
+class DimensionScoreSerializer(SubDimensionScoreSerializer):
     percent = serializers.CharField(allow_null=True, help_text="得分率；场景维度为平均等级 ÷ 4")
     sub_dimensions = SubDimensionScoreSerializer(many=True)
     scenario_counts = serializers.DictField(

@@ -58,12 +58,16 @@ from .models import (
     SpotCheckStatus,
     SummaryDuty,
 )
-from .permissions import covers_district, decides_under, manages
+from .permissions import (
+    deciders_of,
+    district_officers_covering,
+    organization_people,
+    roles_toward,
+)
 from .workflow import (
     APPLICANT,
     CERTIFICATION,
     CITY_REVIEWER,
-    DISTRICT_REVIEWER,
     REREVIEW,
     SPOT_CHECK,
     SYSTEM,
@@ -106,25 +110,16 @@ def _shown(value: Decimal) -> str:
 
 
 def certification_roles_for(user: Any, certification: Certification) -> set[str]:
-    """The roles of ``workflow.py`` that ``user`` holds towards a granted title.
-
-    ``applicant``: an active owner or administrator of the certified organization;
-    ``district_reviewer``: a district officer covering ``certification.district``;
-    ``city_reviewer``: the deciding authority of the title's scheme (``permissions.decides_under``);
-    ``None`` stands for the scheduled job and holds ``system`` only.
-    """
+    """The roles of ``workflow.py`` that ``user`` holds towards a granted title
+    (``permissions.roles_toward``); ``None`` stands for the scheduled job and holds ``system`` only."""
     if user is None:
         return {SYSTEM}
-    roles: set[str] = set()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return roles
-    if manages(user, certification.organization_id):
-        roles.add(APPLICANT)
-    if user.role == Role.DISTRICT_OFFICER and covers_district(user, certification.district_id):
-        roles.add(DISTRICT_REVIEWER)
-    if decides_under(user, certification.scheme):
-        roles.add(CITY_REVIEWER)
-    return roles
+    return roles_toward(
+        user,
+        organization_id=certification.organization_id,
+        district_id=certification.district_id,
+        scheme=certification.scheme,
+    )
 
 
 # --- selectors ----------------------------------------------------------------------------------
@@ -366,26 +361,15 @@ def certification_history(certification: Certification) -> list[PublicEvent]:
 
 
 def _managers(certification: Certification) -> list[User]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organization_id=certification.organization_id,
-            status=MembershipStatus.ACTIVE,
-            role__in=MANAGING_ROLES,
-        ).select_related("user")
-    ]
+    return organization_people(certification.organization_id, managers_only=True)
 
 
 def _district_officers(certification: Certification) -> list[User]:
-    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
-    return [u for u in officers if certification.district_id in jurisdiction_district_ids(u)]
+    return district_officers_covering(certification.district_id)
 
 
 def _deciders(scheme: Scheme) -> list[User]:
-    candidates = User.objects.filter(
-        role__in=[Role.CITY_OFFICER, Role.DISTRICT_OFFICER], is_active=True, jurisdiction__isnull=False
-    )
-    return [u for u in candidates if decides_under(u, scheme)]
+    return deciders_of(scheme)
 
 
 def _certification_url(certification: Certification) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sme.accounts.models import Role
+from sme.accounts.models import Role, User
 from sme.organizations.models import MANAGING_ROLES, Membership, MembershipStatus
 from sme.organizations.permissions import jurisdiction_district_ids
 
@@ -49,14 +49,48 @@ def decides_under(user: Any, scheme: Scheme) -> bool:
     return scheme.region_id is None or scheme.region_id in jurisdiction_district_ids(user)
 
 
-def roles_for(user: Any, application: Application) -> set[str]:
+def roles_toward(user: Any, *, organization_id: int, district_id: int, scheme: Scheme) -> set[str]:
+    """The workflow roles ``user`` holds towards a case of ``organization_id`` in ``district_id``
+    decided under ``scheme`` (an application, or a title granted on one)."""
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return roles
-    if manages(user, application.organization_id):
+    if manages(user, organization_id):
         roles.add(APPLICANT)
-    if user.role == Role.DISTRICT_OFFICER and covers_district(user, application.district_id):
+    if user.role == Role.DISTRICT_OFFICER and covers_district(user, district_id):
         roles.add(DISTRICT_REVIEWER)
-    if decides_under(user, application.scheme):
+    if decides_under(user, scheme):
         roles.add(CITY_REVIEWER)
     return roles
+
+
+def roles_for(user: Any, application: Application) -> set[str]:
+    return roles_toward(
+        user,
+        organization_id=application.organization_id,
+        district_id=application.district_id,
+        scheme=application.scheme,
+    )
+
+
+# --- who is told: the people behind each role, for notifications ------------------------------
+
+
+def organization_people(organization_id: int, *, managers_only: bool) -> list[User]:
+    """The organization's active members (only its owners and administrators with ``managers_only``)."""
+    members = Membership.objects.filter(organization_id=organization_id, status=MembershipStatus.ACTIVE)
+    if managers_only:
+        members = members.filter(role__in=MANAGING_ROLES)
+    return [m.user for m in members.select_related("user")]
+
+
+def district_officers_covering(district_id: int) -> list[User]:
+    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
+    return [u for u in officers if district_id in jurisdiction_district_ids(u)]
+
+
+def deciders_of(scheme: Scheme) -> list[User]:
+    candidates = User.objects.filter(
+        role__in=[Role.CITY_OFFICER, Role.DISTRICT_OFFICER], is_active=True, jurisdiction__isnull=False
+    )
+    return [u for u in candidates if decides_under(u, scheme)]

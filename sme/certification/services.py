@@ -30,11 +30,9 @@ from sme.notifications.services import notify
 from sme.organizations.models import (
     PROVIDER_KINDS,
     Membership,
-    MembershipStatus,
     Organization,
     VerificationStatus,
 )
-from sme.organizations.permissions import jurisdiction_district_ids
 from sme.workdays.calendar import CalendarNotCovered, add_workdays, is_workday
 
 from . import eligibility
@@ -52,7 +50,13 @@ from .models import (
     ObjectionStatus,
     Scheme,
 )
-from .permissions import decides_under, manages, roles_for
+from .permissions import (
+    deciders_of,
+    district_officers_covering,
+    manages,
+    organization_people,
+    roles_for,
+)
 from .workflow import APPLICATION, CITY_REVIEWER, SYSTEM
 
 MIN_EXPERTS = 3
@@ -106,24 +110,16 @@ def _application_url(application: Application) -> str:
 
 
 def _district_officers(application: Application) -> list[User]:
-    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
-    return [u for u in officers if application.district_id in jurisdiction_district_ids(u)]
+    return district_officers_covering(application.district_id)
 
 
 def _deciders(scheme: Scheme) -> list[User]:
-    candidates = User.objects.filter(
-        role__in=[Role.CITY_OFFICER, Role.DISTRICT_OFFICER], is_active=True, jurisdiction__isnull=False
-    )
-    return [u for u in candidates if decides_under(u, scheme)]
+    return deciders_of(scheme)
 
 
 def _applicant_managers(application: Application) -> list[User]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organization_id=application.organization_id, status=MembershipStatus.ACTIVE
-        ).select_related("user")
-    ]
+    """Everyone active in the applying organization hears how its application fares."""
+    return organization_people(application.organization_id, managers_only=False)
 
 
 # --- the application report -------------------------------------------------------------------
@@ -433,7 +429,10 @@ def figures_from_values(
         if latest.satisfaction_percent is not None:
             figures["satisfaction"] = latest.satisfaction_percent / Decimal(100)
     for key, value in extra.items():
-        figures.setdefault(key, Decimal(str(value)))
+        try:
+            figures.setdefault(key, Decimal(str(value)))
+        except InvalidOperation:  # left out: the check then names it as missing
+            continue
     return figures
 
 

@@ -139,25 +139,22 @@ def _eligibility_panel(application: Application, figures_raw: dict[str, Any] | N
 
 
 def _figures_from_post(application: Application, request: HttpRequest) -> dict[str, Any]:
-    """The eligibility figures of an unsaved form, computed as ``figures_from_application`` does."""
-    probe = Application(scheme=application.scheme, district=application.district, extra_figures={})
+    """The eligibility figures of the unsaved form, computed as for a saved application."""
     raw_date = request.POST.get("established_on", "")
     try:
-        probe.established_on = dt.date.fromisoformat(raw_date) if raw_date else None
+        established_on = dt.date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
-        probe.established_on = None
-    years_posted = _years_from_post(request, sorted(application.years.values_list("year", flat=True)))
-    cleaned, _year_problems = services._clean_years(years_posted, [r["year"] for r in years_posted])
+        established_on = None
+    posted = _years_from_post(request, sorted(application.years.values_list("year", flat=True)))
+    cleaned, _problems = services._clean_years(posted, [r["year"] for r in posted])
     rows = [ApplicationYear(year=r["year"], **{k: v for k, v in r.items() if k != "year"}) for r in cleaned]
-    extras = {}
-    for extra in _extra_keys(application.scheme):
-        value = request.POST.get(f"extra_{extra['key']}", "").strip()
-        if value:
-            extras[extra["key"]] = value
-    probe.extra_figures = extras
-    return services._json_numbers(
-        services.figures_from_values(probe.established_on, rows, extras, services._today())
-    )
+    extras = {
+        e["key"]: value
+        for e in _extra_keys(application.scheme)
+        if (value := request.POST.get(f"extra_{e['key']}", "").strip())
+    }
+    figures = services.figures_from_values(established_on, rows, extras, services._today())
+    return services._json_numbers(figures)
 
 
 def _application_or_404(request: HttpRequest, pk: int) -> Application:

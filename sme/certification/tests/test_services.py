@@ -582,3 +582,10 @@ def test_only_administrators_change_schemes(district_officer, wanzhou):
     source = services.Scheme.objects.current().get(code="cq-2013-city")
     with pytest.raises(NotAllowed):
         services.scheme_revise(actor=district_officer, scheme=source, values={"notice_workdays": 5})
+
+
+def test_an_unreadable_extra_figure_is_left_out_not_a_crash():
+    figures = services.figures_from_values(
+        None, [], {"service_institutions": "六家", "free_or_low_fee_share": "0.3"}, dt.date(2026, 2, 10)
+    )
+    assert figures == {"free_or_low_fee_share": Decimal("0.3")}
