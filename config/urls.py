@@ -15,6 +15,11 @@ api_v1 = [
     path("", include("sme.workdays.api_urls")),
     path("", include("sme.certification.api_urls")),
     path("", include("sme.assessment.api_urls")),
+    path("", include("sme.catalog.api_urls")),
+    path("", include("sme.orders.api_urls")),
+    path("", include("sme.demands.api_urls")),
+    path("", include("sme.tickets.api_urls")),
+    path("", include("sme.moderation.api_urls")),
 ]
 
 # The API comes first: programs call it far more often than people open pages, and Django tries
@@ -29,6 +34,11 @@ urlpatterns = [
     path("enterprises/", include("sme.enterprises.urls")),
     path("certification/", include("sme.certification.urls")),
     path("assessment/", include("sme.assessment.urls")),
+    path("catalog/", include("sme.catalog.urls")),
+    path("orders/", include("sme.orders.urls")),
+    path("demands/", include("sme.demands.urls")),
+    path("tickets/", include("sme.tickets.urls")),
+    path("moderation/", include("sme.moderation.urls")),
     path("audit/", include("sme.core.audit_urls")),
     path("notifications/", include("sme.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "sme.workdays",
     "sme.certification",
     "sme.assessment",
+    "sme.catalog",
+    "sme.orders",
+    "sme.demands",
+    "sme.tickets",
+    "sme.moderation",
     "sme.notifications",
     "sme.demo",
 ]

@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401
+
+# API routes are named "api-moderation-…" (no namespace, like the other apps).
+urlpatterns: list = []
