@@ -234,3 +234,6 @@ SCENARIOS: dict[str, Scenario] = {
 from scenarios_certification import SCENARIOS as _CERTIFICATION  # noqa: E402
 
 SCENARIOS.update({s.name: s for s in _CERTIFICATION})
+from scenarios_marketplace import SCENARIOS as _MARKETPLACE  # noqa: E402
+
+SCENARIOS.update({s.name: s for s in _MARKETPLACE})

@@ -195,6 +195,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.rebuild_peer_stats",
         "schedule": crontab(hour=2, minute=30),
     },
+    "tickets-daily": {"task": "tickets.daily", "schedule": crontab(hour=1, minute=45)},
+    "demands-daily": {"task": "demands.daily", "schedule": crontab(hour=0, minute=20)},
+    "orders-daily": {"task": "sme.orders.tasks.orders_daily", "schedule": crontab(hour=0, minute=40)},
+    "provider-figures": {
+        "task": "sme.orders.tasks.provider_figures_rebuild",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # Uploaded materials: the size limit per file, in bytes (20 MB unless set).

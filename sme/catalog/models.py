@@ -134,6 +134,10 @@ class Service(TimeStampedModel):
             ),
             models.Index(fields=["status", "price_low", "id"], name="service_status_price"),
             models.Index(fields=["status", "-rating_average", "-id"], name="service_status_rating"),
+            # The rating sort puts unrated services last (NULLS LAST); PostgreSQL gets a matching index
+            # in migration 0003 (SQLite cannot declare one, and sorts NULL last in DESC anyway).
+            models.Index(fields=["status", "-orders_completed", "-id"], name="service_status_orders"),
+            models.Index(fields=["status", "-price_high", "-id"], name="service_status_price_high"),
             models.Index(fields=["provider", "status"], name="service_provider_status"),
             models.Index(fields=["provider_district", "status"], name="service_district_status"),
         ]

@@ -125,6 +125,15 @@ def _year_rows(application: Application, posted: list[dict[str, Any]] | None = N
     return out
 
 
+def _measured_rows(application: Application) -> list[dict[str, Any]]:
+    """What the platform itself recorded for the applicant in each reported year (orders and ratings),
+    shown beside the declared figures so reviewers can compare them."""
+    from sme.orders.selectors import certification_figures
+
+    years = sorted({y.year for y in application.years.all()})
+    return [{"year": year, **certification_figures(application.organization_id, year)} for year in years]
+
+
 def _eligibility_panel(application: Application, figures_raw: dict[str, Any] | None = None) -> dict[str, Any]:
     """The live check for the page: the result, or the figures still missing."""
     try:
@@ -243,6 +252,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "note_form": NoteForm(),
             "years": _year_rows(application),
+            "measured": _measured_rows(application),
             "categories": application.scheme.category_labels(application.categories),
             "materials_spec": application.scheme.materials,
             "materials": materials,

@@ -6,3 +6,10 @@ class ModerationConfig(AppConfig):
     name = "sme.moderation"
     label = "moderation"
     verbose_name = _("内容举报")
+
+    def ready(self) -> None:
+        from sme.core import todos
+
+        from .todos import todos_for
+
+        todos.register(todos_for)

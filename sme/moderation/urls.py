@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "moderation"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("report/<slug:kind>/<int:target_id>/", views.report, name="report"),
+    path("reports/<int:pk>/<slug:decision>/", views.decide, name="decide"),
+]

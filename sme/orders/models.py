@@ -71,6 +71,15 @@ class Order(TimeStampedModel):
     requirements = models.TextField(_("需求说明"), blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # The member who placed the order: with the enterprise's owners and administrators, they act for it.
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("下单人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     status = models.CharField(
         _("状态"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.SUBMITTED, db_index=True
@@ -160,6 +169,9 @@ class Rating(models.Model):
     # Hidden by an officer after a report (sme.moderation), with the reason; hidden ratings leave the figures.
     is_hidden = models.BooleanField(_("已屏蔽"), default=False)
     hidden_reason = models.TextField(_("屏蔽理由"), blank=True)
+    # The provider's reply can be hidden on its own (a report of the reply, not of the rating).
+    reply_hidden = models.BooleanField(_("回复已屏蔽"), default=False)
+    reply_hidden_reason = models.TextField(_("回复屏蔽理由"), blank=True)
 
     class Meta:
         verbose_name = _("服务评价")

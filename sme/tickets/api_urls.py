@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import api
 
 # API routes are named "api-tickets-…" (no namespace, like the other apps).
-urlpatterns: list = []
+urlpatterns = [
+    path("tickets", api.TicketListAPI.as_view(), name="api-tickets-list"),
+    path("tickets/figures", api.TicketFiguresAPI.as_view(), name="api-tickets-figures"),
+]

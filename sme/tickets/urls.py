@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tickets"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.ticket_list, name="list"),
+    path("new/", views.ticket_new, name="new"),
+    path("figures/", views.figures, name="figures"),
+    path("<int:pk>/", views.ticket_detail, name="detail"),
+    path("<int:pk>/rate/", views.ticket_rate, name="rate"),
+    path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/<slug:action>/", views.ticket_act, name="act"),
+]

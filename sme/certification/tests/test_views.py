@@ -1,6 +1,7 @@
 """The certification pages per role and scope, and the forms driving the services."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -246,3 +247,31 @@ def test_scheme_pages(client, admin_user, district_officer):
     assert client.get(f"/certification/schemes/{scheme.pk}/copy/").status_code == 403
     login(client, admin_user)
     assert client.get(f"/certification/schemes/{scheme.pk}/revise/").status_code == 200
+
+
+def test_the_case_page_shows_the_platforms_own_figures_beside_the_declared_ones(
+    client, application, provider_org, district_officer
+):
+    """Reviewers see what the platform measured (orders and ratings) for each reported year."""
+    from django.utils import timezone
+
+    from sme.orders.models import ProviderYearFigures
+
+    years = sorted(application.years.values_list("year", flat=True))
+    ProviderYearFigures.objects.create(
+        provider=provider_org,
+        year=years[-1],
+        smes_served=37,
+        orders_completed=52,
+        ratings=40,
+        satisfied=34,
+        satisfaction_rate=Decimal("85.00"),
+        computed_at=timezone.now(),
+    )
+    login(client, district_officer)
+    page = client.get(f"/certification/applications/{application.pk}/").content.decode()
+    measured = page[page.index('data-testid="measured"') :]
+    measured = measured[: measured.index("</table>")]
+    assert ">37<" in measured and ">85<" in measured
+    # A year with no orders on the platform reads zero SMEs and no satisfaction rate.
+    assert measured.count(">0<") == len(years) - 1

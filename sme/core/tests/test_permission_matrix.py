@@ -196,6 +196,46 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
             "admin": 200,
         },
     ),
+    # --- the marketplace (issue 4): lists and forms without a record; records are in
+    # test_permission_matrix_marketplace.py ---
+    ("get", "/catalog/", {"*": 200}),
+    ("get", "/api/v1/catalog/services", {"*": 200}),
+    ("get", "/api/v1/catalog/categories", {"*": 200}),
+    ("get", "/catalog/mine/", {"anonymous": "login", "provider": 200, "*": 403}),
+    (
+        "get",
+        "/catalog/review/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
+    ),
+    ("get", "/orders/", {"anonymous": "login", "*": 200}),  # an empty list outside any organization
+    (
+        "get",
+        "/orders/flags/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
+    ),
+    ("get", "/api/v1/orders", {"anonymous": 403, "*": 200}),
+    (
+        "get",
+        "/demands/",
+        {"anonymous": "login", "enterprise": 302, "expert": 403, "*": 200},
+    ),
+    ("get", "/demands/mine/", {"anonymous": "login", "enterprise": 200, "*": 403}),
+    ("get", "/demands/new/", {"anonymous": "login", "enterprise": 200, "*": 403}),
+    ("get", "/api/v1/demands", {"anonymous": 403, "*": 200}),
+    (
+        "get",
+        "/tickets/",
+        {"anonymous": "login", "provider": 403, "expert": 403, "*": 200},
+    ),
+    ("get", "/tickets/new/", {"anonymous": "login", "enterprise": 200, "*": 403}),
+    ("get", "/tickets/figures/", {"*": 200}),
+    ("get", "/api/v1/tickets/figures", {"*": 200}),
+    ("get", "/api/v1/tickets", {"anonymous": 403, "provider": 403, "expert": 403, "*": 200}),
+    (
+        "get",
+        "/moderation/",
+        {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
+    ),
 ]
 
 

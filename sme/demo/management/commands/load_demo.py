@@ -122,6 +122,13 @@ class Command(BaseCommand):
 
         applications = load_demo_certification()
         assessments = load_demo_assessments()
+        from sme.catalog.demo import load_demo_catalog
+        from sme.demands.demo import load_demo as load_demo_demands
+        from sme.orders.demo import load_demo as load_demo_orders
+
+        load_demo_catalog()
+        load_demo_orders()
+        load_demo_demands()
         if created:
             audit.record(
                 "demo.load",

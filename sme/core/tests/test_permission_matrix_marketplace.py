@@ -1,0 +1,169 @@
+"""Each role × each marketplace record × inside and outside its scope (issue 4).
+
+The world: the enterprise owner's organization in 渝中区 (``yz``) ordered a published service of the
+provider persona's organization in 万州区 (``wz``), posted an open demand (needed in 渝中区) and filed a
+complaint about the order. The district officer is 万州区's (the provider's); the other district officer is
+渝中区's (the enterprise's). Another enterprise and another provider stand for "someone else's data".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import login
+from sme.demands.tests import factories as demand_factories
+from sme.orders import services as order_services
+from sme.orders.tests.factories import enterprise_with_owner, provider_with_owner, published_service
+from sme.organizations.models import Organization
+from sme.tickets.tests.factories import file_order_complaint
+
+ROLES = [
+    "anonymous",
+    "enterprise",
+    "other_enterprise",
+    "provider",
+    "other_provider",
+    "district_officer",
+    "other_district_officer",
+    "city_officer",
+    "expert",
+    "admin",
+]
+
+# (url template, {role: expected status}); "login" means a redirect to the login page.
+RECORDS: list[tuple[str, dict[str, int | str]]] = [
+    ("/catalog/services/{service}/", {"*": 200}),
+    ("/catalog/providers/{provider}/", {"*": 200}),
+    ("/api/v1/catalog/services/{service}", {"*": 200}),
+    (
+        "/catalog/mine/{service}/",
+        {
+            "anonymous": "login",
+            "provider": 200,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+            "other_district_officer": 404,
+            "*": 404,
+        },
+    ),
+    (
+        "/orders/{order}/",
+        {
+            "anonymous": "login",
+            "enterprise": 200,
+            "provider": 200,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+            "*": 404,
+        },
+    ),
+    (
+        "/api/v1/orders/{order}",
+        {
+            "anonymous": 403,
+            "enterprise": 200,
+            "provider": 200,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+            "*": 404,
+        },
+    ),
+    (
+        "/demands/{demand}/",
+        {
+            "anonymous": "login",
+            "enterprise": 200,
+            "provider": 200,
+            "other_provider": 200,  # open to all providers: that is what the demand asked for
+            "other_district_officer": 200,  # the demand is needed in 渝中区
+            "city_officer": 200,
+            "admin": 200,
+            "*": 404,
+        },
+    ),
+    (
+        "/api/v1/demands/{demand}",
+        {
+            "anonymous": 403,
+            "enterprise": 200,
+            "provider": 200,
+            "other_provider": 200,
+            "other_district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+            "*": 404,
+        },
+    ),
+    (
+        "/tickets/{ticket}/",
+        {
+            "anonymous": "login",
+            "enterprise": 200,
+            "district_officer": 200,  # a complaint about a 万州 provider's order goes to 万州区
+            "city_officer": 200,
+            "admin": 200,
+            "provider": 403,  # providers never see tickets
+            "other_provider": 403,
+            "expert": 403,
+            "*": 404,
+        },
+    ),
+]
+
+
+@pytest.fixture
+def world(
+    enterprise_owner,
+    provider_user,
+    district_officer,
+    other_district_officer,
+    city_officer,
+    expert,
+    admin_user,
+):
+    yz = Organization.objects.get(memberships__user=enterprise_owner)
+    wz = Organization.objects.get(memberships__user=provider_user)
+    service = published_service(provider=wz, serves_all_districts=True)
+    order = order_services.order_create(actor=enterprise_owner, enterprise=yz, service=service)
+    demand = demand_factories.demand(enterprise_owner)
+    ticket = file_order_complaint(enterprise_owner, order)
+    _other_enterprise, other_enterprise_owner = enterprise_with_owner("500103")
+    _other_provider, other_provider_owner = provider_with_owner("500103")
+    users = {
+        "anonymous": None,
+        "enterprise": enterprise_owner,
+        "other_enterprise": other_enterprise_owner,
+        "provider": provider_user,
+        "other_provider": other_provider_owner,
+        "district_officer": district_officer,
+        "other_district_officer": other_district_officer,
+        "city_officer": city_officer,
+        "expert": expert,
+        "admin": admin_user,
+    }
+    ids = {
+        "service": service.pk,
+        "provider": wz.pk,
+        "order": order.pk,
+        "demand": demand.pk,
+        "ticket": ticket.pk,
+    }
+    return {"users": users, "ids": ids}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("template", "table"), RECORDS, ids=[r[0] for r in RECORDS])
+def test_record_access(client, world, role, template, table):
+    user = world["users"][role]
+    if user is not None:
+        login(client, user)
+    url = template.format(**world["ids"])
+    response = client.get(url)
+    expected = table.get(role, table.get("*"))
+    if expected == "login":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    else:
+        assert response.status_code == expected, (role, url, response.status_code)

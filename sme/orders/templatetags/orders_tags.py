@@ -1,0 +1,32 @@
+"""Money (the platform's one format, sme.core.money) and dates as Chinese readers read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from sme.core.money import format_yuan
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """The platform's one money format (sme.core.money); an em dash for nothing."""
+    return format_yuan(value) or "—"
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    """2026年11月22日 (also for ISO strings kept in snapshots)."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        import datetime as dt
+
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -1,0 +1,207 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from conftest import login
+from sme.testing.factories import OrganizationFactory, UserFactory
+from sme.tickets import services
+from sme.tickets.models import Ticket, TicketStatus
+
+from .factories import Clock, at, file_general, file_order_complaint, make_order, org_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch, at("2026-09-30"))
+
+
+@pytest.fixture
+def order(enterprise_owner, provider_user):
+    return make_order(org_of(enterprise_owner), org_of(provider_user))
+
+
+@pytest.fixture
+def complaint(clock, enterprise_owner, order):
+    return file_order_complaint(enterprise_owner, order)
+
+
+def test_anonymous_is_sent_to_login(client, complaint):
+    response = client.get(reverse("tickets:detail", args=[complaint.pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_complaint_is_seen_by_wanzhou_officer_not_yuzhong(
+    client, complaint, district_officer, other_district_officer
+):
+    url = reverse("tickets:detail", args=[complaint.pk])
+    assert login(client, district_officer).get(url).status_code == 200
+    assert login(client, other_district_officer).get(url).status_code == 404
+    listing = login(client, other_district_officer).get(reverse("tickets:list"))
+    assert complaint.number not in listing.content.decode()
+
+
+def test_general_request_is_seen_by_the_enterprises_district(
+    client, clock, enterprise_owner, district_officer, other_district_officer
+):
+    ticket = file_general(enterprise_owner)
+    url = reverse("tickets:detail", args=[ticket.pk])
+    assert login(client, other_district_officer).get(url).status_code == 200
+    assert login(client, district_officer).get(url).status_code == 404
+
+
+def test_other_enterprise_gets_404_and_provider_403(client, complaint, provider_user):
+    stranger = UserFactory(role="enterprise")
+    OrganizationFactory(verified=True, owner=stranger)
+    url = reverse("tickets:detail", args=[complaint.pk])
+    assert login(client, stranger).get(url).status_code == 404
+    assert login(client, provider_user).get(url).status_code == 403
+    assert login(client, provider_user).get(reverse("tickets:list")).status_code == 403
+
+
+def test_city_officer_sees_all_with_escalated_highlighted(client, complaint, city_officer):
+    services.tickets_escalate_overdue(today=dt.date(2026, 10, 9))
+    page = login(client, city_officer).get(reverse("tickets:list")).content.decode()
+    assert complaint.number in page
+    assert 'class="table-danger"' in page
+    assert "已上报市级" in page
+
+
+def test_enterprise_files_a_complaint_through_the_form(client, clock, enterprise_owner, order, wanzhou):
+    login(client, enterprise_owner)
+    form = client.get(reverse("tickets:new"))
+    assert order.number in form.content.decode()
+    from sme.tickets.models import TicketType
+
+    response = client.post(
+        reverse("tickets:new"),
+        {
+            "enterprise": org_of(enterprise_owner).pk,
+            "ticket_type": TicketType.objects.get(key="order_complaint").pk,
+            "order": order.pk,
+            "subject": "交付延误",
+            "description": "至今未交付。",
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tickets:detail", args=[ticket.pk])
+    assert ticket.district == wanzhou and ticket.order == order
+
+
+def test_form_names_the_missing_order(client, clock, enterprise_owner):
+    from sme.tickets.models import TicketType
+
+    login(client, enterprise_owner)
+    response = client.post(
+        reverse("tickets:new"),
+        {
+            "enterprise": org_of(enterprise_owner).pk,
+            "ticket_type": TicketType.objects.get(key="order_complaint").pk,
+            "subject": "交付延误",
+            "description": "至今未交付。",
+        },
+    )
+    assert response.status_code == 200
+    assert 'data-testid="error-order"' in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_detail_shows_due_dates_overdue_badge_and_actions(client, clock, complaint, district_officer):
+    clock.set("2026-10-09")
+    page = (
+        login(client, district_officer).get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
+    )
+    assert "2026年10月8日" in page
+    assert 'data-testid="overdue"' in page
+    assert 'data-testid="action-acknowledge"' in page
+
+
+def test_officer_acknowledges_and_answers_through_the_page(
+    client, complaint, district_officer, enterprise_owner
+):
+    login(client, district_officer)
+    client.post(reverse("tickets:act", args=[complaint.pk, "acknowledge"]), {"version": complaint.version})
+    complaint.refresh_from_db()
+    assert complaint.status == TicketStatus.ACKNOWLEDGED
+    client.post(
+        reverse("tickets:act", args=[complaint.pk, "answer"]),
+        {"note": "已约谈", "version": complaint.version},
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == TicketStatus.ANSWERED and complaint.answer == "已约谈"
+    page = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
+    assert "受理" in page and "已约谈" in page  # timeline from the transition log
+
+
+def test_enterprise_cannot_act_as_officer(client, complaint, enterprise_owner):
+    login(client, enterprise_owner)
+    response = client.post(reverse("tickets:act", args=[complaint.pk, "acknowledge"]))
+    assert response.status_code == 403
+    complaint.refresh_from_db()
+    assert complaint.status == TicketStatus.FILED
+
+
+def test_enterprise_rates_after_close_through_the_page(client, complaint, district_officer, enterprise_owner):
+    t = services.ticket_acknowledge(actor=district_officer, ticket=complaint)
+    t = services.ticket_answer(actor=district_officer, ticket=t, answer="已处理")
+    t = services.ticket_confirm(actor=enterprise_owner, ticket=t)
+    login(client, enterprise_owner)
+    assert 'data-testid="rate-form"' in client.get(reverse("tickets:detail", args=[t.pk])).content.decode()
+    client.post(reverse("tickets:rate", args=[t.pk]), {"stars": "4", "satisfied": "yes", "comment": "好"})
+    t.refresh_from_db()
+    assert (t.satisfaction_stars, t.satisfied) == (4, True)
+
+
+def test_list_has_no_n_plus_one(
+    client, clock, enterprise_owner, order, city_officer, django_assert_max_num_queries
+):
+    for i in range(12):
+        file_order_complaint(enterprise_owner, order, subject=f"投诉{i}")
+    login(client, city_officer)
+    client.get(reverse("tickets:list"))  # warm caches (session, jurisdiction)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("tickets:list"))
+    assert response.content.decode().count('data-testid="ticket-row"') == 12
+
+
+def test_todos_for_officer_and_enterprise(clock, complaint, district_officer, enterprise_owner):
+    from sme.core.todos import todos_for
+
+    clock.set("2026-10-09")
+    titles = [t.title for t in todos_for(district_officer)]
+    assert "1 件诉求待处理（1 件已超时）" in titles
+    t = services.ticket_acknowledge(actor=district_officer, ticket=complaint)
+    t = services.ticket_answer(actor=district_officer, ticket=t, answer="已处理")
+    services.ticket_confirm(actor=enterprise_owner, ticket=t)
+    assert "诉求已办结，请评价办理情况" in [x.title for x in todos_for(enterprise_owner)]
+
+
+def test_public_figures_page_and_api(client, clock, complaint, monkeypatch, wanzhou):
+    services.ticket_figures_rebuild()
+    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 10, 15))
+    page = client.get(reverse("tickets:figures"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="ticket-figures-data"' in html and "echarts.min.js" in html
+    assert "2026年9月" in html
+    district_page = client.get(reverse("tickets:figures"), {"district": wanzhou.pk}).content.decode()
+    assert "万州区" in district_page
+    api = client.get(reverse("api-tickets-figures"), {"district": wanzhou.pk})
+    assert api.status_code == 200
+    results = api.json()["results"]
+    assert len(results) == 12
+    assert results[-2] == {**results[-2], "month": "2026-09", "filed": 1}
+    assert results[-1]["filed"] == 0
+    assert client.get(reverse("api-tickets-figures"), {"months": "99"}).status_code == 400
+
+
+def test_ticket_api_is_scoped(client, complaint, other_district_officer, district_officer, provider_user):
+    url = reverse("api-tickets-list")
+    assert client.get(url).status_code in (401, 403)
+    assert login(client, district_officer).get(url).json()["count"] == 1
+    assert login(client, other_district_officer).get(url).json()["count"] == 0
+    assert login(client, provider_user).get(url).status_code == 403
