@@ -222,7 +222,18 @@ def copy_safe(text: str) -> str:
 
 def copy_line(row: Sequence[Any]) -> str:
     """One row in COPY text format (strings, numbers, booleans, dates, JSON lists and dicts, None)."""
-    return "\t".join("\\N" if v is None else _COPY_FORMAT[type(v)](v) for v in row)
+    return "\t".join("\\N" if v is None else _COPY_FORMAT.get(type(v), _copy_other)(v) for v in row)
+
+
+def _copy_other(value: Any) -> str:
+    """Text choices (``str`` subclasses) and anything else without a fast path."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, list | dict):
+        return copy_safe(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return copy_safe(str(value))
 
 
 def other_field_defaults(model: type[models.Model], columns: Sequence[str]) -> dict[str, Any]:
@@ -252,7 +263,7 @@ def insert_generated(model: type[models.Model], columns: Sequence[str], rows: It
     meta = model._meta
     by_attname = {f.attname: f.column for f in meta.concrete_fields}
     extra = other_field_defaults(model, columns)
-    tail = "".join("\t" + ("\\N" if v is None else _COPY_FORMAT[type(v)](v)) for v in extra.values())
+    tail = "".join("\t" + copy_line((v,)) for v in extra.values())
     names = [by_attname[c] for c in columns] + list(extra)
     table = connection.ops.quote_name(meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in names)

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from sme.catalog.datagen import (
     bench_user,
-    copy_safe,
     generated_services,
     insert_generated,
     reserve_ids,
@@ -263,7 +262,7 @@ def service_infos() -> list[ServiceInfo]:
             ServiceInfo(
                 pk, provider_id, district_id, revision_id, title, category_id, fee_type, amount, fee_min,
                 fee_max, small, response or 1, delivery or 10, published_at or timezone.now(),
-                copy_safe(json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))) if as_text else snapshot,
+                json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")) if as_text else snapshot,
             )
         )  # fmt: skip
     return infos
