@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -62,7 +63,9 @@ def rating_data(rating: Rating) -> dict[str, Any]:
 
 class OrderListAPI(APIView):
     @extend_schema(
-        operation_id="orders_list", summary="本人可见的订单（本企业/本机构的订单，或主管部门辖区内的订单）"
+        operation_id="orders_list",
+        summary="本人可见的订单（本企业/本机构的订单，或主管部门辖区内的订单）",
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         status = request.query_params.get("status", "")
@@ -73,7 +76,11 @@ class OrderListAPI(APIView):
 
 
 class OrderDetailAPI(APIView):
-    @extend_schema(operation_id="orders_detail", summary="一个订单：约定条款、状态和评价")
+    @extend_schema(
+        operation_id="orders_detail",
+        summary="一个订单：约定条款、状态和评价",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, order_id: int) -> Response:
         order, _who = selectors.order_for(request.user, order_id)
         rating = selectors.rating_of(order)
@@ -93,6 +100,7 @@ class OrderRatingAPI(APIView):
         operation_id="orders_rate",
         summary="评价已完成的订单（下单企业，30日内，一次）",
         request={"application/json": {"type": "object"}},
+        responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, order_id: int) -> Response:
         order, _who = selectors.order_for(request.user, order_id)
@@ -134,7 +142,11 @@ class ProviderFiguresAPI(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="providers_figures", summary="服务机构的年度服务数据（预先汇总）")
+    @extend_schema(
+        operation_id="providers_figures",
+        summary="服务机构的年度服务数据（预先汇总）",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, provider_id: int) -> Response:
         provider = get_object_or_404(Organization.objects.only("pk", "name", "kind"), pk=provider_id)
         if provider.kind not in PROVIDER_KINDS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -121,6 +122,7 @@ class TicketFiguresAPI(APIView):
             OpenApiParameter("district", int, description="区县 id；不填为全市"),
             OpenApiParameter("months", int, description="最近几个月（默认12，最多36）"),
         ],
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         raw_district = request.query_params.get("district", "")
