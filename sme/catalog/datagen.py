@@ -245,11 +245,11 @@ def other_field_defaults(model: type[models.Model], columns: Sequence[str]) -> d
         if f.primary_key or f.attname in columns or f.has_db_default():
             continue
         if f.has_default():
-            extra[f.column] = f.get_default()
+            extra[f.column or f.attname] = f.get_default()
         elif f.null:
-            extra[f.column] = None
+            extra[f.column or f.attname] = None
         elif f.empty_strings_allowed:
-            extra[f.column] = ""
+            extra[f.column or f.attname] = ""
         else:
             raise RuntimeError(f"datagen: {model.__name__}.{f.name} has no default; add it to the generator.")
     return extra
@@ -261,7 +261,7 @@ def insert_generated(model: type[models.Model], columns: Sequence[str], rows: It
     if not is_postgresql():
         return insert_rows(model, columns, (tuple(r) for r in rows))
     meta = model._meta
-    by_attname = {f.attname: f.column for f in meta.concrete_fields}
+    by_attname = {f.attname: f.column or f.attname for f in meta.concrete_fields}
     extra = other_field_defaults(model, columns)
     tail = "".join("\t" + copy_line((v,)) for v in extra.values())
     names = [by_attname[c] for c in columns] + list(extra)
