@@ -367,6 +367,14 @@ def data_sizes(db: psycopg.Connection[Any]) -> dict[str, int]:
     ):
         row = db.execute(f"SELECT count(*) FROM {table}").fetchone()  # table names are constants above
         sizes[name] = int(row[0]) if row else 0
+    for name, sql in (
+        ("providers", "SELECT count(DISTINCT provider_id) FROM catalog_service"),
+        ("services", "SELECT count(*) FROM catalog_service"),
+        ("orders", "SELECT count(*) FROM orders_order"),
+        ("ratings", "SELECT count(*) FROM orders_rating"),
+    ):
+        row = db.execute(sql).fetchone()
+        sizes[name] = int(row[0]) if row else 0
     return sizes
 
 
@@ -542,6 +550,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"--materials={certification['materials']}",
                     f"--certified={certification['certified']}",
                 )
+            marketplace = {
+                k: max((s.data.get(k, 0) for s in scenarios), default=0)
+                for k in ("providers", "services", "orders", "ratings")
+            }
+            if any(marketplace.values()):
+                manage(env, "generate_marketplace_data", *(f"--{k}={v}" for k, v in marketplace.items()))
         # Production stores static files with a manifest: without it every page using {% static %} fails.
         if not manage(env, "collectstatic", "--noinput", "--verbosity=0", required=False):
             say("  pages that use {% static %} will answer 500 until collectstatic works")
