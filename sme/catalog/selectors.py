@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.certification.lifecycle import IN_FORCE as CERTIFICATION_IN_FORCE
+from sme.certification.selectors import certified_provider_ids
 from sme.core.pagination import Page, paginate
 from sme.organizations.models import Organization
 from sme.organizations.permissions import jurisdiction_district_ids
@@ -47,7 +49,6 @@ _ORDERINGS: dict[str, tuple[Any, ...]] = {
     "rating": (F("rating_average").desc(nulls_last=True), "-id"),
     "orders": ("-orders_completed", "-id"),
 }
-IN_FORCE_CERTIFICATION = ("active", "rereview")  # a title under re-review is still in force
 
 
 # --- categories (a small table, read once per process) ----------------------------------------
@@ -211,16 +212,6 @@ def parse_catalogue_params(data: Any) -> tuple[CatalogueParams, dict[str, list[s
     return params, errors
 
 
-def certified_provider_ids(provider_ids: list[int]) -> set[int]:
-    from sme.certification.models import Certification
-
-    return set(
-        Certification.objects.filter(
-            organization_id__in=provider_ids, status__in=IN_FORCE_CERTIFICATION
-        ).values_list("organization_id", flat=True)
-    )
-
-
 def catalogue_queryset(params: CatalogueParams) -> QuerySet[Service]:
     """Published services matching ``params``, sorted (no rows read yet)."""
     qs = Service.objects.filter(status=ServiceStatus.PUBLISHED)
@@ -252,7 +243,7 @@ def catalogue_queryset(params: CatalogueParams) -> QuerySet[Service]:
         qs = qs.filter(
             Exists(
                 Certification.objects.filter(
-                    organization_id=OuterRef("provider_id"), status__in=IN_FORCE_CERTIFICATION
+                    organization_id=OuterRef("provider_id"), status__in=CERTIFICATION_IN_FORCE
                 )
             )
         )

@@ -6,7 +6,11 @@ from typing import Any
 
 from sme.accounts.models import Role, User
 from sme.organizations.models import MANAGING_ROLES, Membership, MembershipStatus
-from sme.organizations.permissions import jurisdiction_district_ids
+from sme.organizations.permissions import (  # noqa: F401 - re-exported for the app's callers
+    district_officers_covering,
+    jurisdiction_district_ids,
+    organization_people,
+)
 
 from .models import Application, Scheme, SchemeLevel
 from .workflow import APPLICANT, CITY_REVIEWER, DISTRICT_REVIEWER
@@ -74,19 +78,6 @@ def roles_for(user: Any, application: Application) -> set[str]:
 
 
 # --- who is told: the people behind each role, for notifications ------------------------------
-
-
-def organization_people(organization_id: int, *, managers_only: bool) -> list[User]:
-    """The organization's active members (only its owners and administrators with ``managers_only``)."""
-    members = Membership.objects.filter(organization_id=organization_id, status=MembershipStatus.ACTIVE)
-    if managers_only:
-        members = members.filter(role__in=MANAGING_ROLES)
-    return [m.user for m in members.select_related("user")]
-
-
-def district_officers_covering(district_id: int) -> list[User]:
-    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
-    return [u for u in officers if district_id in jurisdiction_district_ids(u)]
 
 
 def deciders_of(scheme: Scheme) -> list[User]:

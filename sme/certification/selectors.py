@@ -171,3 +171,16 @@ def notices_past(today: dt.date) -> QuerySet[Notice]:
         .select_related("application", "application__organization", "application__district", "scheme")
         .order_by("-published_on", "-id")
     )
+
+
+def certified_provider_ids(provider_ids: list[int]) -> set[int]:
+    """Which of these organizations hold a title in force (active, or under re-review: still valid)."""
+    from .lifecycle import IN_FORCE
+
+    if not provider_ids:
+        return set()
+    return set(
+        Certification.objects.filter(organization_id__in=provider_ids, status__in=IN_FORCE).values_list(
+            "organization_id", flat=True
+        )
+    )

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sme.accounts.models import Role, User
-from sme.certification.lifecycle import IN_FORCE
-from sme.certification.models import Certification
+from sme.certification.selectors import certified_provider_ids
 from sme.organizations.models import (
     MANAGING_ROLES,
     PROVIDER_KINDS,
@@ -54,17 +53,6 @@ def enterprises_of(user: Any) -> list[Organization]:
 def providers_of(user: Any) -> list[Organization]:
     """Verified providers the user is an active member of (for answering demands)."""
     return [m.organization for m in _memberships(user) if m.organization.kind in PROVIDER_KINDS]
-
-
-def certified_provider_ids(provider_ids: list[int]) -> set[int]:
-    """Which of these providers hold a certification in force (active or under re-review)."""
-    if not provider_ids:
-        return set()
-    return set(
-        Certification.objects.filter(organization_id__in=provider_ids, status__in=IN_FORCE).values_list(
-            "organization_id", flat=True
-        )
-    )
 
 
 def is_certified(provider: Organization) -> bool:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sme.accounts.models import Role, User
+from sme.accounts.models import Role
 from sme.organizations.models import MANAGING_ROLES, Membership, MembershipStatus
-from sme.organizations.permissions import jurisdiction_district_ids
+from sme.organizations.permissions import (  # noqa: F401 - re-exported for the app's callers
+    district_officers_covering,
+    jurisdiction_district_ids,
+    organization_people,
+)
 
 from .models import Order
 from .workflow import BUYER, PROVIDER
@@ -89,15 +93,3 @@ def covers_provider_district(user: Any, district_id: int) -> bool:
 
 
 # --- who is told -------------------------------------------------------------------------------
-
-
-def organization_people(organization_id: int, *, managers_only: bool) -> list[User]:
-    members = Membership.objects.filter(organization_id=organization_id, status=MembershipStatus.ACTIVE)
-    if managers_only:
-        members = members.filter(role__in=MANAGING_ROLES)
-    return [m.user for m in members.select_related("user")]
-
-
-def district_officers_covering(district_id: int) -> list[User]:
-    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
-    return [u for u in officers if district_id in jurisdiction_district_ids(u)]

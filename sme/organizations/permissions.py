@@ -36,3 +36,19 @@ def roles_for(user: Any, organization: Organization) -> set[str]:
     if membership is not None and membership.role in MANAGING_ROLES:
         roles.add(ORG_MANAGER)
     return roles
+
+
+def organization_people(organization_id: int, *, managers_only: bool) -> list[Any]:
+    """The organization's active members (only its owners and administrators with ``managers_only``)."""
+    members = Membership.objects.filter(organization_id=organization_id, status=MembershipStatus.ACTIVE)
+    if managers_only:
+        members = members.filter(role__in=MANAGING_ROLES)
+    return [m.user for m in members.select_related("user")]
+
+
+def district_officers_covering(district_id: int) -> list[Any]:
+    """Active district officers whose jurisdiction covers ``district_id``."""
+    from sme.accounts.models import User
+
+    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
+    return [u for u in officers if district_id in jurisdiction_district_ids(u)]
