@@ -27,6 +27,7 @@ DATA = {
     "ratings": 500_000,
 }
 MARKER_DOMAIN = "datagen.invalid"
+PROVIDER_SERVICES_PER_PAGE = 20  # sme.catalog.selectors.PROVIDER_SERVICES_PER_PAGE
 TARGET = "p95 ≤ 50 ms (4 connections: 2 per worker)"
 YUZHONG_CODE = "500103"
 JIANGBEI_CODE = "500105"
@@ -242,7 +243,8 @@ def _provider_paths(ctx: Context) -> list[str]:
 
 
 def _verify_provider(ctx: Context, path: str, response: Response) -> None:
-    """The provider's name, its published services (only its own), and its yearly figures."""
+    """The provider's name, the first page of its published services (its own newest, and how many
+    there are), and its yearly figures."""
     expect_status_200(ctx, path, response)
     pk = int(path.rstrip("/").rsplit("/", 1)[1])
     text = response.text
@@ -263,11 +265,21 @@ def _verify_provider(ctx: Context, path: str, response: Response) -> None:
         raise CheckFailed(
             f"GET {path}: services of others or unpublished ones, e.g. {sorted(set(ids) - own)[:3]}"
         )
+    newest = [
+        int(s)
+        for (s,) in ctx.query(
+            "SELECT id FROM catalog_service WHERE provider_id = %s AND status = 'published' "
+            "ORDER BY published_at DESC, id DESC LIMIT %s",
+            [pk, PROVIDER_SERVICES_PER_PAGE],
+        )
+    ]
+    if ids != newest:
+        raise CheckFailed(f"GET {path}: the first page is not its {len(newest)} newest services")
     (published,) = ctx.query(
         "SELECT count(*) FROM catalog_service WHERE provider_id = %s AND status = 'published'", [pk]
     )[0]
-    if len(ids) != min(int(published), 100):
-        raise CheckFailed(f"GET {path}: {len(ids)} services listed of {published} published")
+    if published > PROVIDER_SERVICES_PER_PAGE and f"共 {published:,} 条" not in text:
+        raise CheckFailed(f"GET {path}: the page does not say that there are {published:,} services")
     figures = ctx.query(
         "SELECT year, smes_served, orders_completed FROM orders_provideryearfigures WHERE provider_id = %s "
         "ORDER BY year DESC LIMIT 3",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
@@ -55,8 +56,9 @@ def _fee(service: Service) -> dict[str, Any]:
     }
 
 
-def service_row(service: Service, certified: bool) -> dict[str, Any]:
-    """A listing row: the columns copied from the approved revision."""
+def service_row(service: Service, certified: bool, districts: Iterable[Any]) -> dict[str, Any]:
+    """A listing row: the columns copied from the approved revision, and the districts it names
+    (none when it serves the whole city)."""
     return {
         "id": service.pk,
         "title": service.title,
@@ -70,7 +72,7 @@ def service_row(service: Service, certified: bool) -> dict[str, Any]:
         "category": _category(service.category),
         "fee": _fee(service),
         "serves_all_districts": service.serves_all_districts,
-        "districts": [{"code": d.code, "name": d.name} for d in service.districts.all()],
+        "districts": [{"code": d.code, "name": d.name} for d in districts],
         "rating": {
             "average": _money(service.rating_average),
             "count": service.rating_count,
@@ -84,8 +86,7 @@ def service_detail_data(service: Service) -> dict[str, Any]:
     revision = service.published_revision
     assert revision is not None
     certified = bool(selectors.certified_provider_ids([service.provider_id]))
-    row = service_row(service, certified)
-    row["districts"] = [{"code": d.code, "name": d.name} for d in selectors.service_districts(service)]
+    row = service_row(service, certified, selectors.service_districts(service))
     row.update(
         {
             "revision": revision.number,
@@ -213,7 +214,10 @@ class CatalogueAPI(PublicAPIView):
                 "count_capped": page.count_capped,
                 "next": next_url,
                 "previous": previous_url,
-                "results": [service_row(s, s.provider_id in result.certified_ids) for s in page.items],
+                "results": [
+                    service_row(s, s.provider_id in result.certified_ids, s.listed_districts)
+                    for s in page.items
+                ],
             }
         )
 

@@ -9,6 +9,8 @@ published revision when it is approved, so the catalogue filters and sorts one t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +123,9 @@ class Service(TimeStampedModel):
     suspension_reason = models.TextField(_("暂停原因"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
+    # Not a column: the districts a catalogue line names, set by ``selectors.listing_rows``.
+    listed_districts: list[Any]
+
     class Meta:
         verbose_name = _("服务")
         verbose_name_plural = _("服务")
@@ -138,6 +143,20 @@ class Service(TimeStampedModel):
             # in migration 0003 (SQLite cannot declare one, and sorts NULL last in DESC anyway).
             models.Index(fields=["status", "-orders_completed", "-id"], name="service_status_orders"),
             models.Index(fields=["status", "-price_high", "-id"], name="service_status_price_high"),
+            # A category's services in each sort order (newest is above; the rating sort's are
+            # PostgreSQL-only, NULLS LAST, in migration 0005).
+            models.Index(fields=["status", "top_category", "price_low", "id"], name="service_top_price"),
+            models.Index(fields=["status", "category", "price_low", "id"], name="service_leaf_price"),
+            models.Index(
+                fields=["status", "top_category", "-price_high", "-id"], name="service_top_price_high"
+            ),
+            models.Index(fields=["status", "category", "-price_high", "-id"], name="service_leaf_price_high"),
+            models.Index(
+                fields=["status", "top_category", "-orders_completed", "-id"], name="service_top_orders"
+            ),
+            models.Index(
+                fields=["status", "category", "-orders_completed", "-id"], name="service_leaf_orders"
+            ),
             models.Index(fields=["provider", "status"], name="service_provider_status"),
             models.Index(fields=["provider_district", "status"], name="service_district_status"),
         ]

@@ -57,6 +57,17 @@ def filter_by_keyword(queryset: QuerySet[Service], q: str) -> QuerySet[Service]:
     return INDEX.filter(queryset, q)
 
 
+def count_matching(q: str, limit: int) -> int | None:
+    """How many published services match ``q``, counting no further than ``limit``, from the index
+    alone (it holds rows of published services only); None when ``q`` has no searchable word."""
+    return INDEX.count(q, limit)
+
+
+def filter_by_rare_keyword(queryset: QuerySet[Service], q: str) -> QuerySet[Service]:
+    """:func:`filter_by_keyword` for a ``q`` that matches few services (``count_matching``)."""
+    return INDEX.filter_few(queryset, q)
+
+
 def indexed_words(service_id: int) -> str | None:
     return INDEX.words_of(service_id)
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sme.certification.lifecycle import IN_FORCE as CERTIFICATION_IN_FORCE
 from sme.certification.selectors import certified_provider_ids
-from sme.core.pagination import Page, paginate
+from sme.core.pagination import Page, paginate, paginate_ahead
 from sme.organizations.models import Organization
 from sme.organizations.permissions import jurisdiction_district_ids
 from sme.regions.models import Region
@@ -35,6 +35,16 @@ from .models import (
 from .permissions import reviews_all
 
 PER_PAGE = 20
+# The catalogue offers no more than this many results (50 pages): a common word such as 财务 or a
+# whole function matches tens of thousands of services, and nobody pages that far; they add a word or
+# a facet instead. It is not counted either: a page reads its keys and those of the next hundred or
+# more rows in one query (``paginate_ahead``), so the count reads "200+" until the end is in sight.
+# Counting every match is what made a filtered page slow (issue 4, "Speed").
+COUNT_CAP = 1_000
+# A keyword in at most this many services (about 1 % of a large catalogue) is looked up in the search
+# index first and its services sorted; a commoner one is checked along the sort order, where its
+# services come often enough. Each plan is slow where the other is fast (bench/, catalog_search).
+FEW_MATCHES = 2_000
 SORTS: dict[str, Any] = {
     "newest": gettext_lazy("最新发布"),
     "price_asc": gettext_lazy("价格从低到高"),
@@ -212,8 +222,9 @@ def parse_catalogue_params(data: Any) -> tuple[CatalogueParams, dict[str, list[s
     return params, errors
 
 
-def catalogue_queryset(params: CatalogueParams) -> QuerySet[Service]:
-    """Published services matching ``params``, sorted (no rows read yet)."""
+def catalogue_queryset(params: CatalogueParams, *, rare_keyword: bool = False) -> QuerySet[Service]:
+    """Published services matching ``params``, sorted (no rows read yet). ``rare_keyword``: the
+    keyword matches few services, so look them up in the search index first."""
     qs = Service.objects.filter(status=ServiceStatus.PUBLISHED)
     category = params.category
     if category is not None:
@@ -248,7 +259,7 @@ def catalogue_queryset(params: CatalogueParams) -> QuerySet[Service]:
             )
         )
     if params.q:
-        qs = search.filter_by_keyword(qs, params.q)
+        qs = (search.filter_by_rare_keyword if rare_keyword else search.filter_by_keyword)(qs, params.q)
     return qs.order_by(*_ORDERINGS[params.sort])
 
 
@@ -259,25 +270,103 @@ class CatalogueResult:
     certified_ids: set[int] = field(default_factory=set)
 
 
-def catalogue(params: CatalogueParams, per_page: int = PER_PAGE) -> CatalogueResult:
-    """One page of the catalogue with a capped count: the page's services with their provider,
-    category, districts and whether the provider is certified (five queries)."""
-    qs = (
-        catalogue_queryset(params)
+@dataclass(frozen=True)
+class ListedDistrict:
+    code: str
+    name: str
+
+
+# What a line of the catalogue (page and API) shows; nothing else of these rows is read.
+_LISTING_FIELDS = (
+    "id",
+    "title",
+    "provider_id",
+    "provider_district_id",
+    "category_id",
+    "published_revision_id",
+    "fee_type",
+    "price_low",
+    "price_high",
+    "serves_all_districts",
+    "rating_average",
+    "rating_count",
+    "orders_completed",
+    "published_at",
+    "provider__name",
+    "provider_district__name",
+    "category__key",
+    "category__name",
+    "category__parent_id",
+    "published_revision__fee_type",
+    "published_revision__fee_amount",
+    "published_revision__fee_min",
+    "published_revision__fee_max",
+    "published_revision__fee_unit",
+    "published_revision__fee_note",
+    "published_revision__small_micro_price",
+)
+
+
+def listing_rows(keys: list[int]) -> list[Service]:
+    """The catalogue lines of these services, each with ``listed_districts`` (the districts it names,
+    empty when it serves the whole city) — two queries, by key alone."""
+    rows = list(
+        Service.objects.filter(pk__in=keys)
         .select_related("provider", "provider_district", "category", "published_revision")
-        .defer(
-            "published_revision__content",
-            "published_revision__deliverables",
-            "published_revision__quality_standard",
-            "published_revision__process_steps",
-            "published_revision__changed_fields",
-            "published_revision__district_ids",
-        )
+        .only(*_LISTING_FIELDS)
     )
-    qs = qs.prefetch_related(Prefetch("districts", queryset=Region.objects.only("id", "name", "code")))
-    page = paginate(qs, params.page, per_page=per_page)
+    named: dict[int, list[ListedDistrict]] = {}
+    wanted = [s.pk for s in rows if not s.serves_all_districts]
+    if wanted:
+        served = (
+            ServiceDistrict.objects.filter(service_id__in=wanted)
+            .order_by("district__sort_order", "district__code")
+            .values_list("service_id", "district__code", "district__name")
+        )
+        for service_id, code, name in served:
+            named.setdefault(service_id, []).append(ListedDistrict(code, name))
+    for service in rows:
+        service.listed_districts = named.get(service.pk, [])
+    return rows
+
+
+def catalogue(params: CatalogueParams, per_page: int = PER_PAGE) -> CatalogueResult:
+    """One page of the catalogue: the page's services with their provider, category, districts and
+    whether the provider is certified. Four queries (the keys of the page and of the rows after it,
+    which give the count; the rows; their districts; certified providers), and with a keyword a
+    fifth first: how many services hold it, from the search index."""
+    matches = search.count_matching(params.q, FEW_MATCHES + 1) if params.q else None
+    rare = matches is not None and matches <= FEW_MATCHES
+    page = paginate_ahead(
+        catalogue_queryset(params, rare_keyword=rare),
+        params.page,
+        per_page=per_page,
+        cap=COUNT_CAP,
+        # walking a sort order past services without the word: read just one page ahead
+        ahead=per_page if matches is not None and not rare else None,
+        fetch=listing_rows,
+    )
+    if matches is not None and not _narrows(params):
+        # a keyword alone: the index has counted its matches (up to FEW_MATCHES + 1)
+        page.count, page.count_capped = (COUNT_CAP, True) if matches > COUNT_CAP else (matches, False)
     certified = certified_provider_ids(sorted({s.provider_id for s in page.items})) if page.items else set()
     return CatalogueResult(page=page, params=params, certified_ids=certified)
+
+
+def _narrows(params: CatalogueParams) -> bool:
+    """Whether any facet besides the keyword narrows the catalogue."""
+    return any(
+        (
+            params.category is not None,
+            params.district is not None,
+            params.fee_type,
+            params.price_min is not None,
+            params.price_max is not None,
+            params.free,
+            params.certified,
+            params.min_rating is not None,
+        )
+    )
 
 
 # --- one service ------------------------------------------------------------------------------
@@ -349,24 +438,32 @@ def visible_ratings(service: Service, limit: int = 20) -> list[Any]:
 @dataclass
 class ProviderPage:
     organization: Organization
-    services: list[Service]
+    services: Page
     certifications: list[Any]
     figures: list[Any]
 
 
-def provider_page(org_id: int, max_services: int = 100) -> ProviderPage | None:
-    """A provider's public page: its published services, titles and measured figures (pre-aggregated
-    ``ProviderYearFigures`` rows of the last three years) — four queries."""
+PROVIDER_SERVICES_PER_PAGE = 20
+
+
+def provider_page(
+    org_id: int, page: Any = 1, per_page: int = PROVIDER_SERVICES_PER_PAGE
+) -> ProviderPage | None:
+    """A provider's public page: one page of its published services (newest first), its titles and
+    its measured figures (pre-aggregated ``ProviderYearFigures`` rows of the last three years) — six
+    queries."""
     from sme.certification.models import Certification
     from sme.orders.models import ProviderYearFigures
 
     org = Organization.objects.select_related("district").filter(pk=org_id).first()
     if org is None:
         return None
-    services = list(
+    services = paginate(
         Service.objects.filter(provider_id=org_id, status=ServiceStatus.PUBLISHED)
         .select_related("category")
-        .order_by("-published_at", "-id")[:max_services]
+        .order_by("-published_at", "-id"),
+        page,
+        per_page=per_page,
     )
     certifications = list(
         Certification.objects.filter(organization_id=org_id)
@@ -379,7 +476,7 @@ def provider_page(org_id: int, max_services: int = 100) -> ProviderPage | None:
     figures = list(
         ProviderYearFigures.objects.filter(provider_id=org_id, year__gte=this_year - 2).order_by("-year")
     )
-    if not services and not certifications and not figures and not _offers_services(org):
+    if not services.count and not certifications and not figures and not _offers_services(org):
         return None
     return ProviderPage(organization=org, services=services, certifications=certifications, figures=figures)
 

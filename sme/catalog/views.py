@@ -95,13 +95,17 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @require_GET
 def provider_detail(request: HttpRequest, org_id: int) -> HttpResponse:
-    page = selectors.provider_page(org_id)
+    page = selectors.provider_page(org_id, request.GET.get("page"))
     if page is None:
         raise Http404(_("没有这家服务机构。"))
     from sme.certification.public_views import platform_key
 
     certifications = [(c, platform_key(c)) for c in page.certifications]
-    return render(request, "catalog/provider.html", {"p": page, "certifications": certifications})
+    return render(
+        request,
+        "catalog/provider.html",
+        {"p": page, "page": page.services, "certifications": certifications},
+    )
 
 
 # --- the provider's side ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ people narrow the filter instead, and programs use the API's cursor pagination.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,28 +65,91 @@ class Page:
         return list(range(low, high + 1))
 
 
-def paginate(queryset: QuerySet, page: Any, per_page: int = 20) -> Page:
-    """Page ``page`` (1-based; junk or out-of-range values fall back to the nearest valid page)."""
-    count, capped = capped_count(queryset)
+def paginate(
+    queryset: QuerySet,
+    page: Any,
+    per_page: int = 20,
+    *,
+    count: tuple[int, bool] | None = None,
+    fetch: Callable[[list[Any]], Iterable[Any]] | None = None,
+) -> Page:
+    """Page ``page`` (1-based; junk or out-of-range values fall back to the nearest valid page).
+
+    ``count`` is ``(count, capped)`` when the caller has a cheaper way to count than
+    :func:`capped_count` over ``queryset``; ``fetch`` reads the page's rows by key (see
+    :func:`page_rows`)."""
+    total, capped = count if count is not None else capped_count(queryset)
     try:
         number = int(page)
     except (TypeError, ValueError):
         number = 1
-    last = max(1, -(-count // per_page))
+    last = max(1, -(-total // per_page))
     number = min(max(1, number), last)
     start = (number - 1) * per_page
-    items = page_rows(queryset, start, per_page)
-    return Page(items=items, number=number, per_page=per_page, count=count, count_capped=capped)
+    items = page_rows(queryset, start, per_page, fetch=fetch)
+    return Page(items=items, number=number, per_page=per_page, count=total, count_capped=capped)
 
 
-def page_rows(queryset: QuerySet, start: int, size: int) -> list[Any]:
-    """The rows of one page, found by key first: the keys of a filtered, sorted page can come from an
-    index alone (PostgreSQL index-only scan), and only ``size`` rows are then read in full."""
-    keys = list(queryset.values_list("pk", flat=True)[start : start + size])
+def paginate_ahead(
+    queryset: QuerySet,
+    page: Any,
+    per_page: int = 20,
+    *,
+    cap: int = COUNT_CAP,
+    ahead: int | None = None,
+    fetch: Callable[[list[Any]], Iterable[Any]] | None = None,
+) -> Page:
+    """Page ``page`` without a count query, for lists whose count costs more than their page: one
+    query reads the keys of the page and of the rows after it up to a horizon (``ahead`` rows past
+    the page; by default at least 100, rounded to hundreds; never past ``cap``). The count is exact
+    when the list ends before the horizon, else the horizon with ``count_capped`` ("200+"). Pages
+    past ``cap`` are not offered; a page past the end falls back to the last one."""
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, max(1, cap // per_page))
+    start = (number - 1) * per_page
+    end = start + per_page
+    horizon = min(cap, end + ahead if ahead is not None else (end // 100 + 2) * 100)
+    keys = list(queryset.values_list("pk", flat=True)[start : horizon + 1])
+    if not keys and number > 1:
+        total, _capped = capped_count(queryset, cap=start)
+        number = max(1, -(-total // per_page))
+        start = (number - 1) * per_page
+        keys = list(queryset.values_list("pk", flat=True)[start : horizon + 1])
+    seen = start + len(keys)
+    capped = seen > horizon
+    items = rows_by_key(queryset, keys[:per_page], fetch)
+    return Page(
+        items=items, number=number, per_page=per_page, count=horizon if capped else seen, count_capped=capped
+    )
+
+
+def rows_by_key(
+    queryset: QuerySet, keys: list[Any], fetch: Callable[[list[Any]], Iterable[Any]] | None = None
+) -> list[Any]:
+    """The rows of ``keys``, in that order (see :func:`page_rows` for ``fetch``)."""
     if not keys:
         return []
-    by_key = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+    rows = fetch(keys) if fetch is not None else queryset.filter(pk__in=keys).order_by()
+    by_key = {row.pk: row for row in rows}
     return [by_key[k] for k in keys if k in by_key]
+
+
+def page_rows(
+    queryset: QuerySet,
+    start: int,
+    size: int,
+    fetch: Callable[[list[Any]], Iterable[Any]] | None = None,
+) -> list[Any]:
+    """The rows of one page, found by key first: the keys of a filtered, sorted page can come from an
+    index alone (PostgreSQL index-only scan), and only ``size`` rows are then read in full.
+
+    By default the rows are read through ``queryset`` again (its filters and annotations apply);
+    ``fetch(keys)`` reads them some cheaper way instead, e.g. by key alone when re-applying costly
+    filters would only repeat the first query."""
+    return rows_by_key(queryset, list(queryset.values_list("pk", flat=True)[start : start + size]), fetch)
 
 
 class CappedCountPagination(PageNumberPagination):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sme.catalog import search, services
+from sme.catalog import search, selectors, services
 from sme.catalog.models import Service
 from sme.catalog.tests.factories import published_service
 from sme.core.search import query_terms, segment, segment_for_index
@@ -95,3 +95,57 @@ def test_page_and_api_find_by_chinese_keyword(client, finance, other):
     assert row["fee"]["type"] == "fixed" and row["fee"]["amount"] == "8000.00"
     by_provider = client.get("/api/v1/catalog/services", {"q": "万州测试"}).json()
     assert by_provider["count"] == 2
+
+
+# --- counting a keyword search ------------------------------------------------------------------
+
+
+def catalogue_count(**query):
+    params, errors = selectors.parse_catalogue_params(query)
+    assert errors == {}
+    page = selectors.catalogue(params).page
+    return page.count, page.count_capped
+
+
+def test_keyword_count_leaves_out_unpublished_services(provider_user, district_officer, finance, other):
+    second = published_service(provider_user, district_officer, title="财务共享")
+    services.service_withdraw(actor=provider_user, service=second)
+    assert catalogue_count(q="财务") == (1, False)
+    assert catalogue_count(q="万州测试") == (2, False)
+    assert catalogue_count(q="万州测试", category="industrial-design") == (1, False)
+
+
+def test_catalogue_offers_no_more_than_its_cap(monkeypatch, provider_user, district_officer, finance):
+    for title in ("财务外包", "财务咨询"):
+        published_service(provider_user, district_officer, title=title)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    assert catalogue_count(q="财务") == (2, True)
+    assert catalogue_count(q="财务", district="500101") == (2, True)
+    assert catalogue_count() == (2, True)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    assert catalogue_count(q="财务") == (3, False)
+    assert catalogue_count(q="财务", fee_type="fixed") == (3, False)
+
+
+def test_punctuation_only_keyword_counts_like_no_keyword(finance, other):
+    assert catalogue_count(q="，。！") == catalogue_count() == (2, False)
+
+
+@pytest.mark.parametrize("query", [{"q": "财务"}, {"q": "财务", "district": "500101", "sort": "price_asc"}])
+def test_rare_and_common_keyword_plans_find_the_same_services(
+    monkeypatch, provider_user, district_officer, finance, other, query
+):
+    for title in ("财务外包", "工业设计咨询", "财务咨询"):
+        published_service(provider_user, district_officer, title=title)
+
+    def found():
+        params, _errors = selectors.parse_catalogue_params({**query, "page": "1"})
+        page = selectors.catalogue(params, per_page=2).page
+        return [s.pk for s in page.items], page.count, page.count_capped
+
+    expected = len(ids("财务"))
+    rare = found()  # few matches: looked up in the index first
+    monkeypatch.setattr(selectors, "FEW_MATCHES", expected - 1)
+    common = found()  # checked along the sort order, one page ahead
+    assert rare == common
+    assert len(rare[0]) == 2 and rare[1:] == (expected, False)

@@ -347,10 +347,26 @@ def test_provider_page_query_count(client, provider_user, district_officer, djan
             orders_completed=20,
             computed_at=timezone.now(),
         )
-    with django_assert_max_num_queries(5):
+    # organization, count, page keys, page rows, certifications, figures
+    with django_assert_max_num_queries(6):
         response = client.get(f"/catalog/providers/{service.provider_id}/")
     text = response.content.decode()
     assert text.count("服务数据") == 1 and str(year - 2) in text and f"<td>{year - 3}</td>" not in text
+
+
+def test_provider_page_lists_its_services_a_page_at_a_time(client, provider_user, district_officer):
+    from sme.catalog import selectors
+
+    made = [published_service(provider_user, district_officer, title=f"服务{i:02d}") for i in range(3)]
+    provider_id = made[0].provider_id
+    first = selectors.provider_page(provider_id, per_page=2)
+    assert first is not None
+    assert [s.title for s in first.services.items] == ["服务02", "服务01"]
+    assert (first.services.count, first.services.num_pages) == (3, 2)
+    second = selectors.provider_page(provider_id, page=2, per_page=2)
+    assert second is not None and [s.title for s in second.services.items] == ["服务00"]
+    page = client.get(f"/catalog/providers/{provider_id}/", {"page": "9"}).content.decode()
+    assert all(f"服务{i:02d}" in page for i in range(3))
 
 
 def test_review_queue_query_count(client, provider_user, district_officer, django_assert_max_num_queries):
