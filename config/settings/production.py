@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, server_database
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -12,9 +12,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list this site's host names in production.")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": server_database(env.db("DATABASE_URL"))}
 CACHES = {"default": env.cache("CACHE_URL")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
