@@ -19,6 +19,7 @@ from sme.core.pagination import Page, paginate, paginate_ahead
 from sme.organizations.models import Organization
 from sme.organizations.permissions import jurisdiction_district_ids
 from sme.regions.models import Region
+from sme.regions.selectors import DistrictChoice, district_choices
 
 from . import search
 from .models import (
@@ -103,7 +104,7 @@ def category_by_id(pk: int | None) -> ServiceCategory | None:
 class CatalogueParams:
     q: str = ""
     category: ServiceCategory | None = None
-    district: Region | None = None
+    district: DistrictChoice | None = None
     fee_type: str = ""
     price_min: Decimal | None = None
     price_max: Decimal | None = None
@@ -187,9 +188,7 @@ def parse_catalogue_params(data: Any) -> tuple[CatalogueParams, dict[str, list[s
             errors["category"] = [_("没有这个服务类别：%(key)s。") % {"key": key[:60]}]
     district = get("district").strip()
     if district:
-        region = None
-        if district.isdigit():
-            region = Region.objects.districts().current().filter(code=district).first()
+        region = next((d for d in district_choices() if d.code == district), None)
         if region is None:
             errors["district"] = [_("没有这个区县代码：%(code)s。") % {"code": district[:20]}]
         params.district = region

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
-from sme.regions.selectors import districts
+from sme.regions.selectors import district_choices, districts
 
 from . import selectors, services
 from .forms import AttachmentForm, NoteForm, ServiceForm
@@ -45,7 +45,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "params": params,
         "errors": errors,
         "tree": selectors.category_tree(),
-        "districts": districts(),
+        "districts": district_choices(),
         "fee_types": FeeType.choices,
         "sorts": list(selectors.SORTS.items()),
         "query": params.as_query(),

@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sme.core import data_versions as versions
@@ -31,6 +33,29 @@ def districts(on: dt.date | None = None, within: Region | None = None) -> QueryS
     else:  # lazy: no query until the queryset is used (forms build it at import time)
         qs = qs.filter(parent__code=settings.PLATFORM_JURISDICTION_CODE, parent__valid_to__isnull=True)
     return qs.order_by("sort_order", "code")
+
+
+@dataclass(frozen=True)
+class DistrictChoice:
+    pk: int
+    code: str
+    name: str
+
+
+_choices: dict[tuple[dt.date, int], tuple[DistrictChoice, ...]] = {}
+
+
+def district_choices() -> tuple[DistrictChoice, ...]:
+    """The platform's districts in force today (``districts()``), for menus and filters on public
+    pages: read once per process and day, and again when the region data changes."""
+    today = timezone.localdate()
+    key = (today, data_version())
+    found = _choices.get(key)
+    if found is None:
+        found = tuple(DistrictChoice(*row) for row in districts(today).values_list("pk", "code", "name"))
+        _choices.clear()
+        _choices[key] = found
+    return found
 
 
 def region_for_code(code: str, on: dt.date | None = None) -> Region | None:

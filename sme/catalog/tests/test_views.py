@@ -393,3 +393,23 @@ def test_revisions_page_shows_diff(client, provider_user, district_officer):
     login(client, provider_user)
     text = client.get(f"/catalog/mine/{service.pk}/revisions/").content.decode()
     assert "新名称" in text and "财务管理软件实施服务" in text
+
+
+def test_catalogue_lines_name_the_districts_served(client, provider_user, district_officer):
+    from sme.regions.models import Region
+
+    two = list(
+        Region.objects.current().filter(code__in=["500101", "500103"], level="district").order_by("code")
+    )
+    named = published_service(
+        provider_user, district_officer, title="两区服务", district_ids=[r.pk for r in two]
+    )
+    published_service(
+        provider_user, district_officer, title="全市服务", serves_all_districts=True, district_ids=[]
+    )
+    page = client.get("/catalog/").content.decode()
+    assert "万州区、渝中区" in page and "服务全市" in page
+    rows = {r["title"]: r for r in client.get("/api/v1/catalog/services").json()["results"]}
+    assert [d["code"] for d in rows["两区服务"]["districts"]] == ["500101", "500103"]
+    assert rows["全市服务"]["districts"] == [] and rows["全市服务"]["serves_all_districts"] is True
+    assert rows["两区服务"]["id"] == named.pk

@@ -126,3 +126,27 @@ def test_loader_is_idempotent_and_applies_edits(tmp_path, settings):
     path.write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
     loader.load_all()
     assert region_for_code("510104").name == "锦江区（更名）"
+
+
+@pytest.mark.django_db
+def test_district_choices_follow_the_data_version_and_the_day(monkeypatch):
+    from django.utils import timezone
+
+    from sme.regions.selectors import bump_data_version, district_choices
+
+    assert [(d.pk, d.code, d.name) for d in district_choices()] == list(
+        districts().values_list("pk", "code", "name")
+    )
+    wanzhou = Region.objects.get(code="500101", valid_to__isnull=True)
+    Region.objects.filter(pk=wanzhou.pk).update(valid_to=timezone.localdate())
+    assert "500101" in {d.code for d in district_choices()}  # kept until the data changes
+    bump_data_version()
+    assert "500101" not in {d.code for d in district_choices()}
+    Region.objects.filter(pk=wanzhou.pk).update(valid_to=timezone.localdate() + dt.timedelta(days=1))
+    assert "500101" not in {d.code for d in district_choices()}
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow - dt.timedelta(days=1))
+    bump_data_version()
+    assert "500101" in {d.code for d in district_choices()}
+    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
+    assert "500101" not in {d.code for d in district_choices()}
