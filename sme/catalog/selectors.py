@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -62,13 +63,17 @@ _ORDERINGS: dict[str, tuple[Any, ...]] = {
 }
 
 
-# --- categories (a small table, read once per process) ----------------------------------------
+# --- categories (a small table, kept per process for a minute) -------------------------------
 
 _categories_lock = threading.Lock()
 _categories: dict[str, ServiceCategory] | None = None
+_categories_read_at = 0.0
+CATEGORIES_KEPT_SECONDS = 60.0
 
 
-def forget_categories() -> None:
+def forget_categories(**_signal: Any) -> None:
+    """Read the categories afresh on next use (the loader, and saves in this process, call it;
+    other processes see a change within ``CATEGORIES_KEPT_SECONDS``)."""
     global _categories
     with _categories_lock:
         _categories = None
@@ -76,12 +81,14 @@ def forget_categories() -> None:
 
 def categories_by_key() -> dict[str, ServiceCategory]:
     """Every active category by key, in display order (functions before their sub-categories)."""
-    global _categories
-    if _categories is None:
+    global _categories, _categories_read_at
+    found = _categories
+    if found is None or time.monotonic() - _categories_read_at > CATEGORIES_KEPT_SECONDS:
         rows = list(ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "id"))
+        found = {c.key: c for c in rows}
         with _categories_lock:
-            _categories = {c.key: c for c in rows}
-    return _categories
+            _categories, _categories_read_at = found, time.monotonic()
+    return found
 
 
 def category_tree() -> list[tuple[ServiceCategory, list[ServiceCategory]]]:

@@ -72,3 +72,17 @@ def test_a_category_dropped_from_the_file_is_switched_off_not_deleted(
     assert Service.objects.get(pk=service.pk).category_id == dropped.pk
     load_categories()
     assert ServiceCategory.objects.get(key="finance-management").is_active
+
+
+def test_a_category_edited_in_the_admin_shows_without_a_restart(db, monkeypatch):
+    from sme.catalog import selectors
+
+    monkeypatch.setattr(selectors, "_categories", None)  # left as it was found (the edits roll back)
+    erp = selectors.categories_by_key()["erp"]
+    erp.name = "企业资源计划（ERP）"
+    erp.save()  # a save in this process: at once
+    assert selectors.categories_by_key()["erp"].name == "企业资源计划（ERP）"
+    ServiceCategory.objects.filter(key="erp").update(name="ERP 系统")  # as another process would
+    assert selectors.categories_by_key()["erp"].name == "企业资源计划（ERP）"
+    monkeypatch.setattr(selectors, "CATEGORIES_KEPT_SECONDS", 0.0)
+    assert selectors.categories_by_key()["erp"].name == "ERP 系统"
