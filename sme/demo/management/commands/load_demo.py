@@ -129,6 +129,9 @@ class Command(BaseCommand):
         load_demo_catalog()
         load_demo_orders()
         load_demo_demands()
+        from sme.tickets.demo import load_demo as load_demo_tickets
+
+        load_demo_tickets()
         if created:
             audit.record(
                 "demo.load",
