@@ -52,20 +52,16 @@ def index_services(service_ids: Iterable[int]) -> None:
         INDEX.replace(_rows(ids[start : start + CHUNK]))
 
 
-def filter_by_keyword(queryset: QuerySet[Service], q: str) -> QuerySet[Service]:
-    """The services of ``queryset`` whose index row holds every word of ``q`` (segmented as stored)."""
-    return INDEX.filter(queryset, q)
+def filter_by_keyword(queryset: QuerySet[Service], q: str, *, rare: bool = False) -> QuerySet[Service]:
+    """The services of ``queryset`` whose index row holds every word of ``q`` (segmented as stored);
+    ``rare``: ``q`` matches few services (``count_matching``), so look them up in the index first."""
+    return INDEX.filter(queryset, q, few=rare)
 
 
 def count_matching(q: str, limit: int) -> int | None:
     """How many published services match ``q``, counting no further than ``limit``, from the index
     alone (it holds rows of published services only); None when ``q`` has no searchable word."""
     return INDEX.count(q, limit)
-
-
-def filter_by_rare_keyword(queryset: QuerySet[Service], q: str) -> QuerySet[Service]:
-    """:func:`filter_by_keyword` for a ``q`` that matches few services (``count_matching``)."""
-    return INDEX.filter_few(queryset, q)
 
 
 def indexed_words(service_id: int) -> str | None:

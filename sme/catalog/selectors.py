@@ -265,7 +265,7 @@ def catalogue_queryset(params: CatalogueParams, *, rare_keyword: bool = False) -
             )
         )
     if params.q:
-        qs = (search.filter_by_rare_keyword if rare_keyword else search.filter_by_keyword)(qs, params.q)
+        qs = search.filter_by_keyword(qs, params.q, rare=rare_keyword)
     return qs.order_by(*_ORDERINGS[params.sort])
 
 
@@ -361,18 +361,7 @@ def catalogue(params: CatalogueParams, per_page: int = PER_PAGE) -> CatalogueRes
 
 def _narrows(params: CatalogueParams) -> bool:
     """Whether any facet besides the keyword narrows the catalogue."""
-    return any(
-        (
-            params.category is not None,
-            params.district is not None,
-            params.fee_type,
-            params.price_min is not None,
-            params.price_max is not None,
-            params.free,
-            params.certified,
-            params.min_rating is not None,
-        )
-    )
+    return bool(params.as_query().keys() - {"q", "sort"})
 
 
 # --- one service ------------------------------------------------------------------------------

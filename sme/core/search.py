@@ -159,29 +159,25 @@ class TextIndex:
             [expression],
         )
 
-    def filter(self, queryset: QuerySet[Any], q: str) -> QuerySet[Any]:
+    def filter(self, queryset: QuerySet[Any], q: str, *, few: bool = False) -> QuerySet[Any]:
         """``queryset`` narrowed to rows whose words hold every term of ``q`` (unchanged when ``q``
-        has no searchable word)."""
-        terms = query_terms(q)
-        if not terms:
-            return queryset
-        sql, params = self.matching_keys_sql(terms)
-        return queryset.filter(pk__in=RawSQL(sql, params))
+        has no searchable word).
 
-    def filter_few(self, queryset: QuerySet[Any], q: str) -> QuerySet[Any]:
-        """Like :meth:`filter`, for a ``q`` known to match few rows (see :meth:`count`): the matching
-        keys are read from the index once, and the rows by key. :meth:`filter` lets the database
-        check the words row by row along another index, which is fast only when matches are common
-        (PostgreSQL; SQLite reads its FTS5 table the same way either way)."""
+        By default the database may check the words row by row along another index, which is fast
+        when matches are common. ``few``: ``q`` is known to match few rows (see :meth:`count`), so on
+        PostgreSQL the matching keys are read from the index once and the rows by key (SQLite reads
+        its FTS5 table the same way either way)."""
         terms = query_terms(q)
         if not terms:
             return queryset
         sql, params = self.matching_keys_sql(terms)
-        if connection.vendor != "postgresql":
-            return queryset.filter(pk__in=RawSQL(sql, params))
-        pk = queryset.model._meta.pk
-        column = f'"{queryset.model._meta.db_table}"."{pk.column}"'
-        return queryset.filter(RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField()))
+        if few and connection.vendor == "postgresql":
+            meta = queryset.model._meta
+            column = f'"{meta.db_table}"."{meta.pk.column}"'
+            return queryset.filter(
+                RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField())
+            )
+        return queryset.filter(pk__in=RawSQL(sql, params))
 
     def count(self, q: str, limit: int) -> int | None:
         """How many rows hold every term of ``q``, counting no further than ``limit`` (None when ``q``
