@@ -7,6 +7,35 @@ import pytest
 from sme.testing.factories import OrganizationFactory, UserFactory, officer
 
 
+@pytest.fixture
+def clock():
+    """The platform clock (``sme.core.clock``), pinned for this test with ``clock.pin(day_or_moment)``.
+
+    Unpinned again when the test ends, whatever it did."""
+    from sme.core import clock as platform_clock
+
+    yield platform_clock
+    platform_clock.unpin()
+
+
+@pytest.fixture(autouse=True)
+def _unpinned_clock():
+    """No test starts with the clock another test pinned."""
+    from sme.core import clock as platform_clock
+
+    platform_clock.unpin()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees what another left in the cache (ids are reused after a rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_region_name_cache():
     from sme.regions.selectors import name_for_code

@@ -40,6 +40,7 @@ urlpatterns = [
     path("tickets/", include("sme.tickets.urls")),
     path("moderation/", include("sme.moderation.urls")),
     path("audit/", include("sme.core.audit_urls")),
+    path("files/", include("sme.core.file_urls")),
     path("notifications/", include("sme.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

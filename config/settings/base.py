@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sme.core.context_processors.platform",
+                "sme.notifications.context_processors.unread",
             ],
         },
     },
@@ -207,14 +208,12 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # `celery -A config beat`: the daily certification job (notices that ended, reminders, re-reviews,
 # expiry) and the nightly rebuild of the assessment peer tables.
 CELERY_BEAT_SCHEDULE = {
-    "certification-daily": {"task": "certification.daily", "schedule": crontab(hour=1, minute=30)},
+    # every app's daily job (sme.core.daily), in their registered order, shortly after midnight
+    "daily": {"task": "core.run_daily", "schedule": crontab(hour=0, minute=20)},
     "assessment-peer-stats": {
         "task": "assessment.rebuild_peer_stats",
         "schedule": crontab(hour=2, minute=30),
     },
-    "tickets-daily": {"task": "tickets.daily", "schedule": crontab(hour=1, minute=45)},
-    "demands-daily": {"task": "demands.daily", "schedule": crontab(hour=0, minute=20)},
-    "orders-daily": {"task": "sme.orders.tasks.orders_daily", "schedule": crontab(hour=0, minute=40)},
     "provider-figures": {
         "task": "sme.orders.tasks.provider_figures_rebuild",
         "schedule": crontab(hour=3, minute=0),

@@ -9,6 +9,27 @@ class CatalogConfig(AppConfig):
     verbose_name = _("服务目录")
 
     def ready(self) -> None:
+        from sme.notifications.services import register_events
+
+        register_events({"catalog": _("服务审核与发布")})
+        from sme.core import navigation as n
+
+        n.register(
+            n.link(_("服务目录"), "catalog:index", {n.ANONYMOUS, n.ENTERPRISE}, 10),
+            n.link(_("服务目录"), "catalog:index", {n.PROVIDER}, 40),
+            n.link(_("我的服务"), "catalog:mine", {n.PROVIDER}, 1, "provider_business"),
+            n.link(_("服务审核"), "catalog:review", {n.OFFICER}, 3, "review"),
+        )
+        from sme.core import audit
+
+        audit.register_actions(
+            {
+                "catalog_service.attachment_add": _("添加服务附件"),
+                "catalog_service.attachment_remove": _("删除服务附件"),
+                "catalog_service.create": _("新建服务"),
+                "catalog_service.save_draft": _("保存服务草稿"),
+            }
+        )
         from sme.core import todos
 
         from .loader import load_after_migrate

@@ -8,4 +8,20 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self) -> None:
+        from sme.core import navigation as n
+
+        n.register(
+            n.link(_("首页"), "core:home", {n.ANONYMOUS}, 0),
+            n.link(_("工作台"), "core:dashboard", {n.SIGNED_IN}, 0),
+            n.link(_("信用代码校验"), "uscc-tool", {n.ANONYMOUS}, 2, "tools"),
+            n.link(_("信用代码校验"), "uscc-tool", {n.SIGNED_IN}, 5, "public"),
+            n.link(_("审计日志"), "audit:list", {n.ADMIN}, 2, "system"),
+        )
+        from sme.core import audit
+
+        audit.register_actions(
+            {
+                "access.denied": _("拒绝越权访问"),
+            }
+        )
         from . import checks  # noqa: F401  (registers system checks)

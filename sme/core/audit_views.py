@@ -20,6 +20,7 @@ from openpyxl import Workbook
 
 from . import audit
 from .forms import BootstrapFormMixin
+from .messages import msg
 from .models import AuditLog
 from .pagination import paginate
 from .typing import AuthenticatedRequest
@@ -29,11 +30,10 @@ EXPORT_LIMIT = 100_000
 
 class AuditFilterForm(BootstrapFormMixin, forms.Form):
     actor = forms.CharField(label=gettext_lazy("操作人用户名"), required=False, max_length=150)
-    action = forms.CharField(
-        label=gettext_lazy("操作（前缀）"),
+    action = forms.ChoiceField(
+        label=gettext_lazy("操作"),
         required=False,
-        max_length=64,
-        help_text=gettext_lazy("如 auth. 或 organization_verification."),
+        help_text=gettext_lazy("选“某类全部”看一类操作，或选一项具体操作。"),
     )
     object_type = forms.CharField(label=gettext_lazy("对象类型"), required=False, max_length=64)
     object_id = forms.CharField(label=gettext_lazy("对象编号"), required=False, max_length=64)
@@ -48,6 +48,21 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["result"]).choices = [("", _("全部")), *AuditLog.Result.choices]
+        cast(forms.ChoiceField, self.fields["action"]).choices = action_filter_choices()
+
+
+def action_filter_choices() -> list[tuple[str, Any]]:
+    """ "All" of each family of codes (``auth.``: every code starting so), then every registered code."""
+    codes = audit.action_choices()
+    families = sorted({code.split(".", 1)[0] for code, _label in codes})
+    return [
+        ("", _("全部")),
+        (
+            _("按类"),
+            [(f"{family}.", _("%(family)s.*（该类全部）") % {"family": family}) for family in families],
+        ),
+        (_("具体操作"), [(code, f"{label}（{code}）") for code, label in codes]),
+    ]
 
 
 def _require_admin(request: AuthenticatedRequest) -> None:
@@ -62,8 +77,10 @@ def filtered(form: AuditFilterForm) -> QuerySet[AuditLog]:
     d = form.cleaned_data
     if d["actor"]:
         qs = qs.filter(actor_label=d["actor"])
-    if d["action"]:
+    if d["action"].endswith("."):
         qs = qs.filter(action__startswith=d["action"])
+    elif d["action"]:
+        qs = qs.filter(action=d["action"])
     if d["object_type"]:
         qs = qs.filter(object_type=d["object_type"])
     if d["object_id"]:
@@ -120,11 +137,11 @@ def audit_export(request: AuthenticatedRequest) -> FileResponse:
             [
                 timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                 r.actor_label,
-                r.action,
+                f"{r.action_label}（{r.action}）",
                 r.object_type,
                 r.object_id,
                 r.object_label,
-                r.summary,
+                r.summary_text,
                 str(r.changes) if r.changes else "",
                 r.ip or "",
                 r.user_agent,
@@ -135,7 +152,7 @@ def audit_export(request: AuthenticatedRequest) -> FileResponse:
     audit.record(
         "audit.export",
         actor=request.user,
-        summary=_("导出审计日志 %(n)d 条") % {"n": count},
+        summary=msg("导出审计日志 %(n)d 条", n=count),
         changes={"filters": {k: str(v) for k, v in request.GET.items()}},
     )
     tmp = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)

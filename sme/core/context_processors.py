@@ -8,4 +8,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     """Values every page needs: the platform's name and the navigation for the user's role."""
     from sme.core.navigation import menu_for
 
-    return {"PLATFORM_NAME": settings.PLATFORM_NAME, "nav_items": menu_for(request)}
+    return {
+        "PLATFORM_NAME": settings.PLATFORM_NAME,
+        "nav_items": menu_for(request),
+    }

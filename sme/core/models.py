@@ -74,6 +74,9 @@ class AuditLog(AppendOnlyModel):
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_label = models.CharField(_("对象"), max_length=255, blank=True)
     summary = models.CharField(_("摘要"), max_length=500, blank=True)
+    # The summary as a message id and its parameters (sme.core.messages), rendered in the reader's
+    # language; ``summary`` keeps the Chinese text for searching and for rows written before.
+    summary_message = models.JSONField(_("摘要（消息）"), default=dict, blank=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     user_agent = models.CharField(_("客户端"), max_length=500, blank=True)
@@ -93,6 +96,19 @@ class AuditLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the active language."""
+        from .messages import render
+
+        return render(self.summary_message, self.summary)
+
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
 
 
 class TransitionLog(AppendOnlyModel):

@@ -1,18 +1,34 @@
-"""The navigation bar for each role. Which links appear is convenience only: every page checks
-permission and scope itself (selectors), so hiding a link never stands in for a check.
+"""The navigation bar for each role, filled by the apps. Which links appear is convenience only: every
+page checks permission and scope itself (selectors), so hiding a link never stands in for a check.
 
-Top-level entries are either a link or a group shown as a drop-down, so that an officer's bar stays
-one line on a laptop and collapses cleanly on a phone.
+Each app registers its links in ``AppConfig.ready`` with :func:`register`: a label, a URL name, the
+audiences that see it, where it goes (top level, or a named drop-down group) and its order. Groups
+are declared here once (:data:`GROUPS`), so an officer's bar stays one line on a laptop and
+collapses cleanly on a phone; a group with no visible link is not shown.
+
+Audiences: ``anonymous`` (not logged in), ``enterprise``, ``provider``, ``expert``, ``officer``
+(district and city officers and platform administrators) and ``admin`` (administrators only).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+ANONYMOUS, ENTERPRISE, PROVIDER, EXPERT, OFFICER, ADMIN = (
+    "anonymous",
+    "enterprise",
+    "provider",
+    "expert",
+    "officer",
+    "admin",
+)
+SIGNED_IN = "signed_in"  # every signed-in user, whatever the role
 
 
 @dataclass(frozen=True)
@@ -23,118 +39,64 @@ class NavItem:
     children: tuple[NavItem, ...] = field(default_factory=tuple)
 
 
-Entry = tuple[str, str] | tuple[str, list[tuple[str, str]]]
+@dataclass(frozen=True)
+class Link:
+    label: Any
+    url_name: str
+    audiences: frozenset[str]
+    order: int
+    group: str = ""  # a key of GROUPS, or "" for the top level
 
 
-def _public_group() -> tuple[str, list[tuple[str, str]]]:
-    return (
-        _("公开信息"),
-        [
-            (_("认定平台名录"), reverse("certification:register")),
-            (_("认定公示"), reverse("certification:notices")),
-            (_("诉求办理公开数据"), reverse("tickets:figures")),
-            (_("认定条件自测"), reverse("certification:self-check")),
-            (_("信用代码校验"), reverse("uscc-tool")),
-        ],
-    )
+@dataclass(frozen=True)
+class Group:
+    label: Any
+    order: int  # its place among the top-level entries
 
 
-def _entries_for(user: Any) -> list[Entry]:
-    from sme.accounts.models import OFFICER_ROLES, Role
+# The drop-downs, by key. The same key may hold different links for different audiences.
+GROUPS: dict[str, Group] = {
+    "my_business": Group(_("我的业务"), 20),
+    "my_enterprise": Group(_("我的企业"), 30),
+    "provider_business": Group(_("服务业务"), 20),
+    "my_organization": Group(_("我的机构"), 30),
+    "review": Group(_("审核"), 60),
+    "supervision": Group(_("监管"), 70),
+    "system": Group(_("系统"), 80),
+    "tools": Group(_("工具"), 95),
+    "public": Group(_("公开信息"), 99),
+}
 
+_LINKS: list[Link] = []
+
+
+def register(*links: Link) -> None:
+    for link in links:
+        if link.group and link.group not in GROUPS:
+            raise LookupError(f"navigation group {link.group!r} is not declared in sme.core.navigation")
+        if link not in _LINKS:
+            _LINKS.append(link)
+
+
+def link(label: Any, url_name: str, audiences: Iterable[str], order: int, group: str = "") -> Link:
+    return Link(label, url_name, frozenset(audiences), order, group)
+
+
+_audience_of: Callable[[Any], frozenset[str]] | None = None
+
+
+def register_audiences(resolver: Callable[[Any], frozenset[str]]) -> None:
+    """The accounts app tells which audiences a signed-in user belongs to (core knows no roles)."""
+    global _audience_of
+    _audience_of = resolver
+
+
+def audiences_of(user: Any) -> frozenset[str]:
     if user is None or not user.is_authenticated:
-        return [
-            (_("首页"), reverse("core:home")),
-            (_("服务目录"), reverse("catalog:index")),
-            (_("认定平台名录"), reverse("certification:register")),
-            (_("认定公示"), reverse("certification:notices")),
-            (_("诉求办理公开数据"), reverse("tickets:figures")),
-            (
-                _("工具"),
-                [
-                    (_("认定条件自测"), reverse("certification:self-check")),
-                    (_("信用代码校验"), reverse("uscc-tool")),
-                ],
-            ),
-        ]
-    entries: list[Entry] = [(_("工作台"), reverse("core:dashboard"))]
-    if user.role == Role.ENTERPRISE:
-        entries += [
-            (_("服务目录"), reverse("catalog:index")),
-            (
-                _("我的业务"),
-                [
-                    (_("我的订单"), reverse("orders:list")),
-                    (_("我的需求"), reverse("demands:mine")),
-                    (_("我的诉求"), reverse("tickets:list")),
-                ],
-            ),
-            (
-                _("我的企业"),
-                [
-                    (_("我的机构"), reverse("organizations:mine")),
-                    (_("企业档案"), reverse("enterprises:mine")),
-                    (_("数字化评测"), reverse("assessment:home")),
-                ],
-            ),
-        ]
-    elif user.role == Role.PROVIDER:
-        entries += [
-            (
-                _("服务业务"),
-                [
-                    (_("我的服务"), reverse("catalog:mine")),
-                    (_("收到的订单"), reverse("orders:list")),
-                    (_("需求大厅"), reverse("demands:list")),
-                ],
-            ),
-            (
-                _("我的机构"),
-                [
-                    (_("机构信息"), reverse("organizations:mine")),
-                    (_("平台认定"), reverse("certification:home")),
-                ],
-            ),
-            (_("服务目录"), reverse("catalog:index")),
-        ]
-    elif user.role == Role.EXPERT:
-        entries.append((_("评审任务"), reverse("certification:expert-home")))
-    if user.role in OFFICER_ROLES or user.is_platform_admin:
-        entries += [
-            (
-                _("审核"),
-                [
-                    (_("机构管理"), reverse("organizations:list")),
-                    (_("认定评审"), reverse("certification:queue")),
-                    (_("服务审核"), reverse("catalog:review")),
-                ],
-            ),
-            (
-                _("监管"),
-                [
-                    (_("企业名录"), reverse("enterprises:list")),
-                    (_("认定平台"), reverse("certification:certified-list")),
-                    (_("企业数字化评测"), reverse("assessment:responses")),
-                    (_("服务订单"), reverse("orders:list")),
-                    (_("订单预警"), reverse("orders:flags")),
-                    (_("需求对接"), reverse("demands:list")),
-                    (_("企业诉求"), reverse("tickets:list")),
-                    (_("举报处理"), reverse("moderation:queue")),
-                ],
-            ),
-        ]
-    if user.is_platform_admin:
-        entries.append(
-            (
-                _("系统"),
-                [
-                    (_("用户管理"), reverse("accounts:staff-list")),
-                    (_("审计日志"), reverse("audit:list")),
-                ],
-            )
-        )
-    entries.append(_public_group())
-    return entries
+        return frozenset({ANONYMOUS})
+    if _audience_of is None:
+        return frozenset({SIGNED_IN})
+    return _audience_of(user)
 
 
 def _is_active(url: str, path: str) -> bool:
@@ -142,12 +104,20 @@ def _is_active(url: str, path: str) -> bool:
 
 
 def menu_for(request: HttpRequest) -> list[NavItem]:
+    seen = audiences_of(getattr(request, "user", None))
     path = request.path
-    items: list[NavItem] = []
-    for label, target in _entries_for(getattr(request, "user", None)):
-        if isinstance(target, str):
-            items.append(NavItem(label, target, active=_is_active(target, path)))
+    visible = sorted((lk for lk in _LINKS if lk.audiences & seen), key=lambda lk: lk.order)
+    top: list[tuple[int, NavItem]] = []
+    grouped: dict[str, list[NavItem]] = {}
+    for lk in visible:
+        url = reverse(lk.url_name)
+        item = NavItem(str(lk.label), url, active=_is_active(url, path))
+        if lk.group:
+            grouped.setdefault(lk.group, []).append(item)
         else:
-            children = tuple(NavItem(lbl, url, active=_is_active(url, path)) for lbl, url in target)
-            items.append(NavItem(label, active=any(c.active for c in children), children=children))
-    return items
+            top.append((lk.order, item))
+    for key, children in grouped.items():
+        group = GROUPS[key]
+        node = NavItem(str(group.label), active=any(c.active for c in children), children=tuple(children))
+        top.append((group.order, node))
+    return [item for _order, item in sorted(top, key=lambda pair: pair[0])]

@@ -1,25 +1,41 @@
 """The pieces every state machine of the platform is built from.
 
-An app's ``workflow.py`` declares a :class:`Workflow` as a table of :class:`Transition` rows; it is
-pure (no I/O) so it can be read, documented and tested as a table. :func:`apply_transition` is the
-single write path: it checks the table, updates with compare-and-set, and leaves a transition-log
-row and an audit row. Notifications are the calling service's business (sent on commit).
+An app's ``workflow.py`` declares a :class:`Workflow` as a table of rows made with
+:func:`transition`; it is pure (no I/O) so it can be read, documented and tested as a table. Two
+functions write, and nothing else changes a workflow's status:
+
+- :func:`start_transition` for a record just created: the table's row from :data:`START` to the
+  record's first status, checked like any other, leaves the creation row in the transition log and
+  the audit row;
+- :func:`apply_transition` for every later move: it checks the table (status, role, note, guard),
+  updates with compare-and-set, and leaves a transition-log row and an audit row.
+
+A guard is where a rule that reads the database belongs ("all experts have scored", "no request is
+pending"): it runs inside the transition, after the table's own checks, so a service does not check
+the same thing again before calling. Notifications are the calling service's business (sent on
+commit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, clock
 from .errors import Conflict, InvalidInput, NotAllowed
 from .models import TransitionLog
 
+# A guard looks at (record, actor, note) and answers why the move is refused, or None to allow it. It
+# may also raise a ServiceError of its own (InvalidInput for a bad note, Conflict for a stale read).
 Guard = Callable[[Any, Any, str], "str | None"]
+M = TypeVar("M", bound=models.Model)
+
+# The pseudo status a new record comes from: the source of a workflow's creation rows.
+START = "created"
 
 
 @dataclass(frozen=True)
@@ -33,12 +49,38 @@ class Transition:
     guard: Guard | None = None
 
 
+def transition(
+    action: str,
+    sources: Iterable[str],
+    target: str,
+    roles: Iterable[str],
+    label: Any,
+    *,
+    note: bool = False,
+    guard: Guard | None = None,
+) -> Transition:
+    """One row of a workflow's table: ``action`` moves a record from any of ``sources`` to ``target``
+    for a user holding one of ``roles``; ``note=True`` makes the reason mandatory."""
+    return Transition(
+        action, frozenset(sources), target, frozenset(roles), label, note_required=note, guard=guard
+    )
+
+
 @dataclass(frozen=True)
 class Workflow:
     name: str
     status_labels: dict[str, Any]
     transitions: tuple[Transition, ...]
     role_labels: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The audit log names each move "<workflow>.<action>" and labels it with the table's label.
+        audit.register_actions({f"{self.name}.{t.action}": t.label for t in self.transitions})
+
+    @property
+    def creation_actions(self) -> frozenset[str]:
+        """Actions that create a record (from :data:`START`): written by services, never offered."""
+        return frozenset(t.action for t in self.transitions if START in t.sources)
 
     def action_label(self, action: str) -> str:
         return next((t.label for t in self.transitions if t.action == action), action)
@@ -68,60 +110,124 @@ class Workflow:
         return [t for t in self.actions_from(status) if t.roles & role_set]
 
 
+def _checked(
+    workflow: Workflow, obj: Any, action: str, status: str, actor: Any, roles: Iterable[str], note: str
+) -> Transition:
+    row = workflow.check(action, status, roles)
+    if row.note_required and not note:
+        raise InvalidInput(_("请填写「%(action)s」的理由。") % {"action": row.label}, {"note": [_("必填")]})
+    if row.guard is not None:
+        problem = row.guard(obj, actor, note)
+        if problem:
+            raise NotAllowed(problem)
+    return row
+
+
+def _log(
+    workflow: Workflow,
+    obj: models.Model,
+    *,
+    action: str,
+    actor: Any,
+    source: str,
+    target: str,
+    note: str,
+    status_field: str,
+    changes: dict[str, Any] | None,
+) -> None:
+    TransitionLog.objects.create(
+        workflow=workflow.name,
+        object_id=str(obj.pk),
+        action=action,
+        from_status=source,
+        to_status=target,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+    )
+    audit.record(
+        f"{workflow.name}.{action}",
+        actor=actor,
+        obj=obj,
+        summary=audit.transition_summary(workflow.status_labels, source, target, note),
+        changes={status_field: [source, target], **(changes or {})},
+    )
+
+
+def start_transition(
+    *,
+    workflow: Workflow,
+    obj: M,
+    action: str,
+    actor: Any,
+    roles: Iterable[str],
+    note: str = "",
+    status_field: str = "status",
+    changes: dict[str, Any] | None = None,
+) -> M:
+    """The creation rows of ``obj``, a record the calling service has just inserted in its first status.
+
+    The table must have ``action`` from :data:`START` to that status for one of ``roles`` (its guard,
+    if any, runs too); the transition log gets the row ``created → status`` and the audit log its row,
+    with ``changes`` added to the status change. Call it inside the service's transaction.
+    """
+    note = (note or "").strip()
+    status = getattr(obj, status_field)
+    row = _checked(workflow, obj, action, START, actor, roles, note)
+    if row.target != status:
+        raise ValueError(f"{workflow.name}.{action} starts in {row.target!r}, not {status!r}")
+    _log(
+        workflow,
+        obj,
+        action=action,
+        actor=actor,
+        source=START,
+        target=status,
+        note=note,
+        status_field=status_field,
+        changes=changes,
+    )
+    return obj
+
+
 def apply_transition(
     *,
     workflow: Workflow,
-    obj: models.Model,
+    obj: M,
     action: str,
     actor: Any,
     roles: Iterable[str],
     note: str = "",
     status_field: str = "status",
     updates: dict[str, Any] | None = None,
-) -> models.Model:
+    changes: dict[str, Any] | None = None,
+) -> M:
     """Move ``obj`` along ``workflow`` by ``action``, or raise without changing anything.
 
     The update is ``UPDATE … WHERE pk = … AND status = <status read by the caller>``: if someone
-    else moved the record first, zero rows match and the caller gets :class:`Conflict`.
+    else moved the record first, zero rows match and the caller gets :class:`Conflict`. ``updates``
+    are further columns written in the same statement; ``changes`` further entries for the audit row.
     """
     current = getattr(obj, status_field)
-    transition = workflow.check(action, current, roles)
     note = (note or "").strip()
-    if transition.note_required and not note:
-        raise InvalidInput(
-            _("请填写「%(action)s」的理由。") % {"action": transition.label}, {"note": [_("必填")]}
-        )
-    if transition.guard is not None:
-        problem = transition.guard(obj, actor, note)
-        if problem:
-            raise NotAllowed(problem)
+    row = _checked(workflow, obj, action, current, actor, roles, note)
     model = type(obj)
-    values = {status_field: transition.target, **(updates or {})}
+    values = {status_field: row.target, **(updates or {})}
     if any(f.name == "updated_at" for f in model._meta.get_fields()):
-        from django.utils import timezone
-
-        values.setdefault("updated_at", timezone.now())
+        values.setdefault("updated_at", clock.now())
     with transaction.atomic():
         changed = model._default_manager.filter(pk=obj.pk, **{status_field: current}).update(**values)
         if changed == 0:
             raise Conflict(_("该记录刚刚已被他人处理，您的操作未生效。请刷新页面查看最新状态。"))
-        TransitionLog.objects.create(
-            workflow=workflow.name,
-            object_id=str(obj.pk),
+        _log(
+            workflow,
+            obj,
             action=action,
-            from_status=current,
-            to_status=transition.target,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            note=note,
-        )
-        audit.record(
-            f"{workflow.name}.{action}",
             actor=actor,
-            obj=obj,
-            summary=f"{workflow.status_labels.get(current, current)} → "
-            f"{workflow.status_labels.get(transition.target, transition.target)}"
-            + (f"：{note}" if note else ""),
-            changes={status_field: [current, transition.target]},
+            source=current,
+            target=row.target,
+            note=note,
+            status_field=status_field,
+            changes=changes,
         )
     obj.refresh_from_db()
     return obj

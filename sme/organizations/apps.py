@@ -8,6 +8,27 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("机构")
 
     def ready(self) -> None:
+        from sme.notifications.services import register_events
+
+        register_events({"organizations": _("机构与成员")})
+        from sme.core import navigation as n
+
+        n.register(
+            n.link(_("我的机构"), "organizations:mine", {n.ENTERPRISE}, 1, "my_enterprise"),
+            n.link(_("机构信息"), "organizations:mine", {n.PROVIDER}, 1, "my_organization"),
+            n.link(_("机构管理"), "organizations:list", {n.OFFICER}, 1, "review"),
+        )
+        from sme.core import audit
+
+        audit.register_actions(
+            {
+                "membership.approve": _("批准加入机构"),
+                "membership.decline": _("拒绝加入机构"),
+                "membership.request": _("申请加入机构"),
+                "organization.create": _("创建机构"),
+                "organization.update": _("修改机构信息"),
+            }
+        )
         from sme.core import todos
 
         from .todos import todos_for

@@ -9,6 +9,29 @@ class TicketsConfig(AppConfig):
     verbose_name = _("企业诉求")
 
     def ready(self) -> None:
+        from sme.notifications.services import register_events
+
+        register_events({"tickets": _("企业诉求")})
+        from sme.core import navigation as n
+
+        n.register(
+            n.link(_("我的诉求"), "tickets:list", {n.ENTERPRISE}, 3, "my_business"),
+            n.link(_("企业诉求"), "tickets:list", {n.OFFICER}, 7, "supervision"),
+            n.link(_("诉求办理公开数据"), "tickets:figures", {n.ANONYMOUS}, 13),
+            n.link(_("诉求办理公开数据"), "tickets:figures", {n.SIGNED_IN}, 3, "public"),
+        )
+        from sme.core import audit, daily
+
+        daily.register(
+            "tickets", "sme.tickets.services.tickets_daily", order=80, label=_("超期诉求升级与月度数据")
+        )
+
+        audit.register_actions(
+            {
+                "ticket.file": _("提出诉求"),
+                "ticket.rate": _("评价诉求办理"),
+            }
+        )
         from sme.core import todos
 
         from .loader import load_after_migrate

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from conftest import login
 from sme.certification import lifecycle, services
 from sme.certification.models import CertificationStatus, ReReview, ReReviewStatus, SummaryDuty
-from sme.certification.tasks import certification_daily_task
 from sme.core.models import AuditLog, TransitionLog
+from sme.core.tasks import run_daily
 from sme.notifications.models import Notification
 from sme.organizations.models import Organization
 
@@ -252,18 +252,18 @@ def test_the_job_closes_ended_notices_through_the_lead_service(
 
 
 def test_command_with_today_and_the_task(title, provider_user):
+    day = (DUE - dt.timedelta(days=30)).isoformat()
     out = StringIO()
-    call_command("certification_daily", "--today", (DUE - dt.timedelta(days=30)).isoformat(), stdout=out)
-    assert "reminders 30d 1" in out.getvalue()
+    call_command("run_daily", "--only", "certification", "--today", day, stdout=out)
+    assert "reminders_30 1" in out.getvalue()
     out = StringIO()
-    call_command(
-        "certification_daily", "--today", (DUE - dt.timedelta(days=30)).isoformat(), "--json", stdout=out
-    )
-    assert '"reminders_30": 0' in out.getvalue()
-    result = certification_daily_task.apply(args=[(DUE - dt.timedelta(days=7)).isoformat()]).get()
-    assert result["reminders_7"] == 1 and result["today"] == "2026-03-24"
+    call_command("run_daily", "--only", "certification", "--today", day, "--json", stdout=out)
+    assert '"reminders_30": 0' in out.getvalue(), "idempotent: the second run the same day sends none"
+    result = run_daily.apply(args=[(DUE - dt.timedelta(days=7)).isoformat()]).get()
+    assert result["reports"]["certification"]["reminders_7"] == 1
+    assert result["reports"]["certification"]["today"] == "2026-03-24"
     with pytest.raises(CommandError):
-        call_command("certification_daily", "--today", "2026-13-01")
+        call_command("run_daily", "--only", "certification", "--today", "2026-13-01")
 
 
 def test_summary_due_date_of_a_leap_day_rule(title):

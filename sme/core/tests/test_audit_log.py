@@ -15,7 +15,7 @@ from sme.core.request_context import RequestContext, bound
 
 @pytest.fixture
 def row(db):
-    return audit.record("test.event", summary="原始摘要")
+    return audit.record("audit.export", summary="原始摘要")
 
 
 def test_orm_cannot_change_or_delete(row):
@@ -78,9 +78,7 @@ def test_no_page_or_api_writes_to_it(client, admin_user, row):
 
 def test_record_captures_actor_ip_and_agent(db, admin_user):
     with bound(RequestContext(ip="203.0.113.9", user_agent="测试浏览器/1.0")):
-        r = audit.record(
-            "test.with_request", actor=admin_user, obj=admin_user, summary="s", changes={"a": [1, 2]}
-        )
+        r = audit.record("user.unlock", actor=admin_user, obj=admin_user, summary="s", changes={"a": [1, 2]})
     assert (r.actor, r.actor_label, r.ip, r.user_agent) == (
         admin_user,
         admin_user.username,
@@ -112,3 +110,45 @@ def test_login_and_state_changes_leave_rows(client, enterprise_owner):
 
     client.post("/accounts/login/", {"username": enterprise_owner.username, "password": TEST_PASSWORD})
     assert AuditLog.objects.filter(action="auth.login", actor=enterprise_owner).exists()
+
+
+def test_an_unregistered_action_code_is_refused_and_writes_nothing(db):
+    before = AuditLog.objects.count()
+    with pytest.raises(audit.UnknownAuditAction):
+        audit.record("nobody.registered_this", summary="x")
+    assert AuditLog.objects.count() == before
+
+
+def test_workflow_moves_are_registered_with_their_table_labels():
+    from sme.orders.workflow import ORDER
+
+    codes = dict(audit.action_choices())
+    for row in ORDER.transitions:
+        assert codes[f"{ORDER.name}.{row.action}"] == str(row.label)
+
+
+def test_a_summary_message_reads_in_the_readers_language(db):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    with translation.override("en"):
+        row = audit.record(
+            "audit.export", summary=audit.transition_summary({"a": gettext_lazy("已提交")}, "a", "b")
+        )
+    row.refresh_from_db()
+    assert row.summary == "已提交 → b", "the stored text is Chinese whoever wrote it"
+    with translation.override("en"):
+        assert row.summary_text != row.summary
+        assert row.summary_text.endswith("→ b")
+
+
+def test_the_action_filter_is_exact_for_a_code_and_a_prefix_for_a_family(
+    client, admin_user, enterprise_owner
+):
+    audit.record("auth.login", actor=enterprise_owner, summary="登录一")
+    audit.record("auth.logout", actor=enterprise_owner, summary="退出二")
+    login(client, admin_user)
+    exact = client.get("/audit/?action=auth.login").content.decode()
+    assert "登录一" in exact and "退出二" not in exact
+    family = client.get("/audit/?action=auth.").content.decode()
+    assert "登录一" in family and "退出二" in family

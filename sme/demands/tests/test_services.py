@@ -293,14 +293,15 @@ def test_daily_job_closes_past_deadline_and_is_idempotent(
 def test_daily_command_and_task(enterprise_owner, monkeypatch):
     from django.core.management import call_command
 
-    from sme.demands.tasks import demands_daily
+    from sme.core.tasks import run_daily
 
     deadline = clock.today() + dt.timedelta(days=1)
     demand = f.demand(enterprise_owner, deadline=deadline)
-    call_command("demands_daily", "--today", deadline.isoformat())
+    call_command("run_daily", "--only", "demands", "--today", deadline.isoformat())
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
-    result = demands_daily.delay(today=(deadline + dt.timedelta(days=1)).isoformat()).get()
-    assert result["closed"] == 1
+    result = run_daily.delay(today=(deadline + dt.timedelta(days=1)).isoformat()).get()
+    assert result["reports"]["demands"]["closed"] == 1
+    assert set(result["reports"]) == {"demands", "orders", "certification", "tickets"}
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.CLOSED
 
 
