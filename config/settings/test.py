@@ -14,3 +14,4 @@ if env.str("DATABASE_URL", default="").startswith("sqlite") or not env.str("DATA
     from .base import DATABASES
 
     DATABASES["default"]["TEST"] = {"NAME": None}  # in-memory
+APPEND_ONLY_FLUSH_ALLOWED = True  # the test database flush may empty the audit log (sme.core.append_only)

@@ -17,7 +17,11 @@ class CoreConfig(AppConfig):
             n.link(_("信用代码校验"), "uscc-tool", {n.SIGNED_IN}, 5, "public"),
             n.link(_("审计日志"), "audit:list", {n.ADMIN}, 2, "system"),
         )
-        from sme.core import audit
+        from sme.core import audit, daily
+
+        daily.register(
+            "audit_chain", "sme.core.audit_chain.daily_check", order=900, label=_("审计日志哈希链校验")
+        )
 
         audit.register_actions(
             {

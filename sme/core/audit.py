@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.utils import translation
+from django.db import models, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from . import request_context
+from . import audit_chain, request_context
 from .messages import Message, as_message, msg
 from .models import AuditLog
 
@@ -75,6 +75,7 @@ def transition_summary(status_labels: Mapping[str, Any], source: str, target: st
 register_actions(
     {
         "audit.export": gettext_lazy("导出审计日志"),
+        "audit.chain_broken": gettext_lazy("审计日志哈希链校验失败"),
     }
 )
 
@@ -112,19 +113,24 @@ def record(
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)
     ctx = request_context.current()
-    return AuditLog.objects.create(
+    row = AuditLog(
+        created_at=timezone.now(),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         object_label=object_label[:255],
         summary=summary[:500],
-        summary_message=message,
-        changes=changes or {},
+        summary_message=audit_chain.normalised_json(message),
+        changes=audit_chain.normalised_json(changes or {}),
         result=result,
-        ip=ctx.ip,
+        ip=audit_chain.normalised_ip(ctx.ip),
         user_agent=ctx.user_agent,
         **_actor_fields(actor),
     )
+    with transaction.atomic():
+        audit_chain.seal(row)
+        row.save(force_insert=True)
+    return row
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from typing import Any, cast
 
 from django import forms
@@ -16,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from . import audit
 from .forms import BootstrapFormMixin
 from .messages import msg
 from .models import AuditLog
 from .pagination import paginate
+from .spreadsheets import Spreadsheet
 from .typing import AuthenticatedRequest
 
 EXPORT_LIMIT = 100_000
@@ -113,9 +112,9 @@ def audit_export(request: AuthenticatedRequest) -> FileResponse:
     _require_admin(request)
     form = AuditFilterForm(request.GET or None)
     rows = filtered(form)[:EXPORT_LIMIT]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("审计日志"))
-    ws.append(
+    book = Spreadsheet()
+    sheet = book.sheet(
+        _("审计日志"),
         [
             _("时间"),
             _("操作人"),
@@ -128,14 +127,14 @@ def audit_export(request: AuthenticatedRequest) -> FileResponse:
             _("IP 地址"),
             _("客户端"),
             _("结果"),
-        ]
+        ],
     )
     results = dict(AuditLog.Result.choices)
     count = 0
     for r in rows.iterator(chunk_size=2000):
-        ws.append(
+        sheet.append(
             [
-                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                r.created_at,
                 r.actor_label,
                 f"{r.action_label}（{r.action}）",
                 r.object_type,
@@ -155,13 +154,4 @@ def audit_export(request: AuthenticatedRequest) -> FileResponse:
         summary=msg("导出审计日志 %(n)d 条", n=count),
         changes={"filters": {k: str(v) for k, v in request.GET.items()}},
     )
-    tmp = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    wb.save(tmp)
-    tmp.seek(0)
-    name = f"audit-log-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        tmp,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return book.response(f"audit-log-{timezone.localdate():%Y%m%d}.xlsx")

@@ -6,6 +6,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,7 +59,8 @@ class AuditLog(AppendOnlyModel):
         FAILURE = "failure", _("失败")
         DENIED = "denied", _("拒绝")
 
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # Set before the row is sealed (the hash covers it), hence a default rather than auto_now_add.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
     # PROTECT: people with history are deactivated, never deleted, so every row keeps its actor.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,6 +83,10 @@ class AuditLog(AppendOnlyModel):
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     user_agent = models.CharField(_("客户端"), max_length=500, blank=True)
     result = models.CharField(_("结果"), max_length=16, choices=Result.choices, default=Result.SUCCESS)
+    # The hash chain (sme.core.audit_chain): SHA-256 of the previous row's ``row_hash`` and of this
+    # row's content. Changing, removing or inserting a row anywhere breaks every link after it.
+    prev_hash = models.CharField(_("上一条哈希"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("本条哈希"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审计日志")
@@ -138,3 +144,15 @@ class TransitionLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.workflow}#{self.object_id} {self.from_status}→{self.to_status}"
+
+
+class AuditChainHead(models.Model):
+    """The one row every audit write locks first, so that rows are chained one after another."""
+
+    sealed = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"audit chain head ({self.sealed} sealed)"

@@ -8,6 +8,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
+        from . import receivers
+        from .services import register_events
+
+        register_events({receivers.SECURITY: _("安全告警")})
+        receivers.connect()
         from sme.core import todos
 
         from .selectors import todos_for

@@ -1,6 +1,7 @@
-"""Sending notifications: in-app rows after the surrounding transaction commits (so nobody is told
-about a change that was rolled back), then e-mail from the worker (``tasks.send_notification_mail``),
-so a slow or failing mail server never slows or breaks a page.
+"""Sending notifications: in-app rows written in the caller's transaction (an outbox: they commit or
+roll back with the change they are about, so nobody is told of a change that was rolled back and no
+change is left without its notification), then e-mail after the commit from the worker
+(``tasks.send_notification_mail``), so a slow or failing mail server never slows or breaks a page.
 
 A title and body are best given as :class:`~sme.core.messages.Message` (``msg("…%(x)s…", x=…)``): the
 row keeps the message id and its parameters and shows it in the reader's language; the mail goes out
@@ -58,7 +59,8 @@ def notify(
     url: str = "",
     event: str = GENERAL,
 ) -> None:
-    """Tell each active recipient (once, however often listed), after the transaction commits."""
+    """Tell each active recipient (once, however often listed): the in-app rows in the caller's
+    transaction, the mail after it commits."""
     if event not in _EVENTS:
         raise LookupError(f"notification event {event!r} is not registered (register_events)")
     people = [
@@ -70,31 +72,36 @@ def notify(
     body_text, body_message = _stored(body)
     message = {k: v for k, v in (("title", title_message), ("body", body_message)) if v}
 
-    def deliver() -> None:
-        rows = Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=p,
-                    title=title_text[:200],
-                    body=body_text,
-                    url=url[:300],
-                    message=message,
-                    event=event,
-                )
-                for p in people
-            ]
-        )
-        forget_unread(p.pk for p in people)
-        mailed = [row.pk for row, person in zip(rows, people, strict=True) if person.email]
-        if mailed:
-            from .tasks import send_notification_mail
+    # The rows are written now, in the caller's transaction (an outbox): they exist exactly when the
+    # change they are about does. Only the mail waits for the commit, and goes from the worker.
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=p,
+                title=title_text[:200],
+                body=body_text,
+                url=url[:300],
+                message=message,
+                event=event,
+            )
+            for p in people
+        ]
+    )
+    mailed = [row.pk for row, person in zip(rows, people, strict=True) if person.email]
+    recipient_ids = [p.pk for p in people]
 
-            try:
-                send_notification_mail.delay(mailed)
-            except Exception:  # a broker that is down must not undo the change the mail is about
-                log.exception("could not queue notification mail %s", mailed)
+    def after_commit() -> None:
+        forget_unread(recipient_ids)
+        if not mailed:
+            return
+        from .tasks import send_notification_mail
 
-    transaction.on_commit(deliver)
+        try:
+            send_notification_mail.delay(mailed)
+        except Exception:  # a broker that is down must not undo the change the mail is about
+            log.exception("could not queue notification mail %s", mailed)
+
+    transaction.on_commit(after_commit)
 
 
 def notification_mark_read(*, actor: Any, notification_ids: Iterable[int] | None = None) -> int:

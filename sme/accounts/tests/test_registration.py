@@ -348,12 +348,19 @@ def test_join_existing_enterprise_gives_enterprise_role(client, enterprise_owner
     assert Membership.objects.get(user=user).organization == org
 
 
-def test_join_notification_waits_for_commit(client, provider_user, django_capture_on_commit_callbacks):
+def test_join_notification_is_written_with_the_request_and_mailed_after_commit(
+    client, provider_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    provider_user.email = "owner@example.cn"
+    provider_user.save(update_fields=["email"])
     org = Organization.objects.get(memberships__user=provider_user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(REGISTER, join_data(org.uscc))
     assert callbacks
-    assert not Notification.objects.exists()
+    assert Notification.objects.filter(recipient=provider_user).exists(), "in the same transaction (outbox)"
+    assert not mail.outbox, "the mail waits for the commit"
 
 
 def test_join_unknown_code(client, enterprise_owner):

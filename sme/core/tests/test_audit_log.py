@@ -42,16 +42,22 @@ def test_transition_log_is_append_only_too(db):
         TransitionLog.objects.filter(pk=log.pk).delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-def test_database_refuses_raw_update_and_delete(row):
-    for sql in (
-        "UPDATE core_auditlog SET summary = 'x' WHERE id = %s",
-        "DELETE FROM core_auditlog WHERE id = %s",
-    ):
+def test_database_refuses_raw_update_delete_and_truncate(row):
+    statements = [
+        ("UPDATE core_auditlog SET summary = 'x' WHERE id = %s", [row.pk]),
+        ("DELETE FROM core_auditlog WHERE id = %s", [row.pk]),
+        ("DELETE FROM core_auditlog", []),
+        ("UPDATE core_transitionlog SET note = 'x'", []),
+    ]
+    if connection.vendor == "postgresql":
+        statements += [("TRUNCATE core_auditlog", []), ("TRUNCATE core_transitionlog CASCADE", [])]
+    TransitionLog.objects.create(workflow="w", object_id="1", action="a", from_status="x", to_status="y")
+    for sql, params in statements:
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [row.pk])
+            cursor.execute(sql, params)
     row.refresh_from_db()
     assert row.summary == "原始摘要"
+    assert TransitionLog.objects.count() == 1
 
 
 def test_admin_offers_no_change_or_delete(client, admin_user, row):
@@ -152,3 +158,85 @@ def test_the_action_filter_is_exact_for_a_code_and_a_prefix_for_a_family(
     assert "登录一" in exact and "退出二" not in exact
     family = client.get("/audit/?action=auth.").content.decode()
     assert "登录一" in family and "退出二" in family
+
+
+# --- the hash chain -------------------------------------------------------------------------------
+
+
+def _tamper(sql: str, params: list) -> None:
+    """Change a row behind the application's back, as someone with database access could."""
+    from sme.core import append_only
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")  # triggers off (superuser)
+            cursor.execute(sql, params)
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            append_only.uninstall(connection)
+            cursor.execute(sql, params)
+            append_only.install(connection)
+
+
+def _three_rows(actor):
+    return [
+        audit.record("auth.login", actor=actor, summary=f"第{i}条", changes={"n": [i, 1.5]}) for i in range(3)
+    ]
+
+
+def test_each_row_links_to_the_one_before(db, admin_user):
+    from sme.core import audit_chain
+
+    rows = _three_rows(admin_user)
+    stored = list(AuditLog.objects.filter(pk__in=[r.pk for r in rows]).order_by("id"))
+    assert stored[1].prev_hash == stored[0].row_hash and stored[2].prev_hash == stored[1].row_hash
+    assert all(len(r.row_hash) == 64 for r in stored)
+    result = audit_chain.verify()
+    assert result.ok and result.checked == AuditLog.objects.count()
+
+
+@pytest.mark.parametrize("how", ["changed", "removed"])
+def test_a_row_changed_or_removed_by_direct_sql_is_found_by_audit_verify(db, admin_user, how):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    rows = _three_rows(admin_user)
+    call_command("audit_verify", stdout=StringIO())
+    if how == "changed":
+        _tamper("UPDATE core_auditlog SET summary = %s WHERE id = %s", ["篡改", rows[1].pk])
+        expected = rows[1].pk
+    else:
+        _tamper("DELETE FROM core_auditlog WHERE id = %s", [rows[1].pk])
+        expected = rows[2].pk
+    with pytest.raises(CommandError, match=f"audit row {expected}:"):
+        call_command("audit_verify", stdout=StringIO())
+
+
+def test_the_daily_check_alerts_the_administrators(db, admin_user, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from sme.core import audit_chain
+    from sme.notifications.models import Notification
+
+    assert audit_chain.daily_check(today=dt.date(2026, 3, 2))["broken_at"] is None
+    assert not Notification.objects.filter(recipient=admin_user).exists()
+    rows = _three_rows(admin_user)
+    _tamper("UPDATE core_auditlog SET changes = %s WHERE id = %s", ['{"n": [9, 9]}', rows[0].pk])
+    report = audit_chain.daily_check(today=dt.date(2026, 3, 2))
+    assert report["broken_at"] == rows[0].pk
+    alert = Notification.objects.get(recipient=admin_user, event="security")
+    assert str(rows[0].pk) in alert.title
+    assert AuditLog.objects.filter(action="audit.chain_broken", result="failure").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_test_flush_may_empty_the_log_but_the_guards_come_back(admin_user):
+    from django.core.management import call_command
+
+    audit.record("auth.login", actor=admin_user, summary="x")
+    call_command("flush", "--noinput", verbosity=0)
+    assert not AuditLog.objects.exists()
+    row = audit.record("audit.export", summary="y")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditlog WHERE id = %s", [row.pk])

@@ -301,7 +301,7 @@ def test_daily_command_and_task(enterprise_owner, monkeypatch):
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
     result = run_daily.delay(today=(deadline + dt.timedelta(days=1)).isoformat()).get()
     assert result["reports"]["demands"]["closed"] == 1
-    assert set(result["reports"]) == {"demands", "orders", "certification", "tickets"}
+    assert set(result["reports"]) == {"demands", "orders", "certification", "tickets", "audit_chain"}
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.CLOSED
 
 

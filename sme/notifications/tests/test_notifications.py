@@ -124,3 +124,16 @@ def test_a_person_sees_only_their_own_notifications(client):
     Notification.objects.create(recipient=theirs, title="别人的通知")
     login(client, mine)
     assert "别人的通知" not in client.get("/notifications/").content.decode()
+
+
+def test_the_rows_are_in_the_callers_transaction_and_the_mail_waits_for_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    person = UserFactory(email="a@example.cn")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.notify([person], title="同一事务")
+        assert Notification.objects.filter(recipient=person).count() == 1, "written with the change"
+        assert not mail.outbox, "no mail before the commit"
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
