@@ -42,6 +42,7 @@ urlpatterns = [
     path("audit/", include("sme.core.audit_urls")),
     path("files/", include("sme.core.file_urls")),
     path("notifications/", include("sme.notifications.urls")),
+    path("exports/", include("sme.exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

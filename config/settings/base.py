@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sme.tickets",
     "sme.moderation",
     "sme.notifications",
+    "sme.exports",
     "sme.demo",
 ]
 
