@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import login
+from sme.core.models import AuditLog
 from sme.orders import services
 from sme.orders.models import Order, Rating
 from sme.orders.rules import RATING_CONCENTRATION
@@ -81,7 +82,16 @@ def test_detail_scope(
     assert client.get(url).status_code == 302
 
 
-def test_actions_through_the_page(client, order, enterprise_owner, provider_user, tmp_path, settings):
+def test_actions_through_the_page(
+    client,
+    order,
+    enterprise_owner,
+    provider_user,
+    district_officer,
+    other_district_officer,
+    tmp_path,
+    settings,
+):
     settings.MEDIA_ROOT = tmp_path
     url = reverse("orders:act", args=[order.pk])
     login(client, provider_user)
@@ -99,12 +109,21 @@ def test_actions_through_the_page(client, order, enterprise_owner, provider_user
     order.refresh_from_db()
     assert order.status == "delivered"
     stored = order.files.get()
-    # Only people who may read the order download its files.
-    download = reverse("orders:file", args=[order.pk, stored.pk])
-    assert client.get(download).status_code == 200
+    # Only people who may read the order download its files (sme.core.files), each download audited.
+    download = stored.download_url
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    audited = AuditLog.objects.filter(action="file.download", object_type="orders.orderfile")
+    assert list(audited.values_list("object_id", "actor")) == [(str(stored.pk), provider_user.pk)]
     _, other_owner = enterprise_with_owner()
-    login(client, other_owner)
+    for outsider in (other_owner, other_district_officer):
+        login(client, outsider)
+        assert client.get(download).status_code == 404
+    client.logout()
     assert client.get(download).status_code == 404
+    assert audited.count() == 1
+    login(client, district_officer)
+    assert client.get(download).status_code == 200 and audited.count() == 2
     login(client, enterprise_owner)
     assert client.post(url, {"action": "accept", "version": order.version}).status_code == 409
     assert client.post(url, {"action": "confirm", "version": order.version}).status_code == 302
