@@ -9,7 +9,13 @@ import pytest
 
 from sme.catalog import services
 from sme.catalog.models import RevisionStatus, Service, ServiceDistrict, ServiceRevision, ServiceStatus
-from sme.catalog.tests.factories import complete_data, draft_service, pending_service, published_service
+from sme.catalog.tests.factories import (
+    complete_data,
+    draft_service,
+    pending_service,
+    provider_org_of,
+    published_service,
+)
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.models import AuditLog, TransitionLog
 from sme.notifications.models import Notification
@@ -240,8 +246,6 @@ def test_provider_withdraws_and_republishes(provider_user, district_officer, ent
 
 
 def test_only_members_of_a_verified_provider_create(provider_user, enterprise_owner):
-    from sme.catalog.tests.factories import provider_org_of
-
     with pytest.raises(NotAllowed):
         services.service_create(
             actor=enterprise_owner, provider=provider_org_of(provider_user), data=complete_data()
@@ -264,8 +268,6 @@ def test_only_members_of_a_verified_provider_create(provider_user, enterprise_ow
     ],
 )
 def test_bad_input_named_and_nothing_created(provider_user, overrides, field):
-    from sme.catalog.tests.factories import provider_org_of
-
     with pytest.raises(InvalidInput) as refused:
         services.service_create(
             actor=provider_user, provider=provider_org_of(provider_user), data=complete_data(**overrides)

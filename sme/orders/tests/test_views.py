@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from conftest import login
 from sme.core.models import AuditLog
+from sme.core.todos import todos_for
 from sme.orders import services
 from sme.orders.models import Order, Rating
 from sme.orders.rules import RATING_CONCENTRATION
+from sme.orders.selectors import concentrated_ratings
 
 from .factories import completed_order, enterprise_with_owner, provider_with_owner, published_service
 
@@ -114,7 +116,9 @@ def test_actions_through_the_page(
     response = client.get(download)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     audited = AuditLog.objects.filter(action="file.download", object_type="orders.orderfile")
-    assert list(audited.values_list("object_id", "actor")) == [(str(stored.pk), provider_user.pk)]
+    assert list(audited.order_by("id").values_list("object_id", "actor")) == [
+        (str(stored.pk), provider_user.pk)
+    ]
     _, other_owner = enterprise_with_owner()
     for outsider in (other_owner, other_district_officer):
         login(client, outsider)
@@ -231,8 +235,6 @@ def test_flags_page(
 
 
 def test_spread_ratings_are_not_flagged(db, provider, city_officer):
-    from sme.orders.selectors import concentrated_ratings
-
     now = timezone.now()
     for _ in range(10):
         ent, owner = enterprise_with_owner()
@@ -252,8 +254,6 @@ def test_spread_ratings_are_not_flagged(db, provider, city_officer):
 
 @pytest.mark.parametrize("who", ["provider", "enterprise"])
 def test_todos(who, order, enterprise_owner, provider_user):
-    from sme.core.todos import todos_for
-
     if who == "provider":
         titles = [t.title for t in todos_for(provider_user)]
         assert "新订单待接单" in titles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sme.core.errors import Conflict, NotAllowed, ServiceError
+from sme.core.errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from sme.core.models import AuditLog, TransitionLog
 from sme.orders import services
 from sme.orders.models import Order, OrderStatus
@@ -134,8 +134,6 @@ def test_cancellation_by_agreement(order, enterprise_owner, provider_user):
 
 
 def test_reasons_are_required(order, provider_user):
-    from sme.core.errors import InvalidInput
-
     with pytest.raises(InvalidInput):
         services.order_transition(actor=provider_user, order=order, action="decline", note="  ")
     assert Order.objects.get(pk=order.pk).status == S.SUBMITTED
