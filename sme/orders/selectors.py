@@ -182,14 +182,6 @@ def rating_of(order: Order) -> Rating | None:
     return Rating.objects.filter(order=order).select_related("rated_by", "replied_by").first()
 
 
-def visible_ratings_of_service(service_id: int) -> QuerySet[Rating]:
-    return (
-        Rating.objects.filter(service_id=service_id, is_hidden=False)
-        .select_related("enterprise")
-        .order_by("-created_at", "-id")
-    )
-
-
 def ratings_shown_with_service(service_id: int, limit: int) -> list[Rating]:
     """What the catalogue's service page shows of its visible ratings, newest first."""
     return list(
@@ -208,14 +200,6 @@ def ratings_shown_with_service(service_id: int, limit: int) -> list[Rating]:
             "enterprise__name",
         )
         .order_by("-created_at")[:limit]
-    )
-
-
-def visible_ratings_of_provider(provider_id: int) -> QuerySet[Rating]:
-    return (
-        Rating.objects.filter(provider_id=provider_id, is_hidden=False)
-        .select_related("enterprise", "service")
-        .order_by("-created_at", "-id")
     )
 
 
