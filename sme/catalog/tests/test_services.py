@@ -274,3 +274,33 @@ def test_bad_input_named_and_nothing_created(provider_user, overrides, field):
         )
     assert field in refused.value.field_errors
     assert not Service.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"fee_amount": "abc"}, "fee_amount", ("价格", "数字", "abc")),
+        ({"fee_amount": "-5"}, "fee_amount", ("价格", "负数")),
+        ({"fee_amount": "12.345"}, "fee_amount", ("价格", "2位小数")),
+        ({"delivery_workdays": "0"}, "delivery_workdays", ("交付时间", "不能小于1")),
+        ({"delivery_workdays": "400"}, "delivery_workdays", ("交付时间", "不能大于365")),
+        ({"response_workdays": "2.5"}, "response_workdays", ("响应时限", "整数")),
+    ],
+)
+def test_bad_numbers_say_which_field_and_what_is_wrong(provider_user, overrides, field, words):
+    with pytest.raises(InvalidInput) as refused:
+        services.service_create(
+            actor=provider_user, provider=provider_org_of(provider_user), data=complete_data(**overrides)
+        )
+    message = refused.value.field_errors[field][0]
+    assert all(word in message for word in words), message
+
+
+def test_numbers_as_people_type_them(provider_user):
+    service = services.service_create(
+        actor=provider_user,
+        provider=provider_org_of(provider_user),
+        data=complete_data(fee_amount="１２，０００.５０", delivery_workdays=" 10 "),
+    )
+    revision = ServiceRevision.objects.get(service=service)
+    assert (revision.fee_amount, revision.delivery_workdays) == (Decimal("12000.50"), 10)

@@ -330,6 +330,21 @@ def test_rating_needs_a_completed_order_and_valid_stars(order, completed, enterp
     assert not Rating.objects.exists()
 
 
+def test_bad_stars_and_quantities_say_which_field(order, completed, enterprise_owner, provider):
+    with pytest.raises(InvalidInput) as caught:
+        rate(enterprise_owner, completed, quality=6, timeliness=True, attitude="")
+    errors = caught.value.field_errors
+    assert "服务质量" in errors["quality"][0] and "5" in errors["quality"][0]
+    assert "及时性" in errors["timeliness"][0]
+    assert "服务态度" in errors["attitude"][0] and "必填" in errors["attitude"][0]
+    per_unit = published_service(provider, fee_type="per_unit", fee_amount=Decimal("100"), fee_unit="次")
+    with pytest.raises(InvalidInput) as caught:
+        services.order_create(
+            actor=enterprise_owner, enterprise=completed.enterprise, service=per_unit, quantity="两个"
+        )
+    assert "数量" in caught.value.message and "两个" in caught.value.message
+
+
 def test_provider_replies_once(completed, enterprise_owner, provider_user, provider):
     rating = rate(enterprise_owner, completed)
     member = UserFactory(role="provider")
