@@ -85,7 +85,7 @@ def service_row(service: Service, certified: bool, districts: Iterable[Any]) -> 
 def service_detail_data(service: Service) -> dict[str, Any]:
     revision = service.published_revision
     assert revision is not None
-    certified = bool(selectors.certified_provider_ids([service.provider_id]))
+    certified = selectors.provider_is_certified(service.provider_id)
     row = service_row(service, certified, selectors.service_districts(service))
     row.update(
         {
@@ -105,7 +105,7 @@ def service_detail_data(service: Service) -> dict[str, Any]:
                     "label": a.label,
                     "kind": a.kind,
                     "size": a.size,
-                    "url": reverse("catalog:attachment", args=[service.pk, a.pk]),
+                    "url": a.download_url,
                 }
                 for a in selectors.current_attachments(service)
             ],

@@ -16,6 +16,7 @@ from sme.organizations.models import Membership, MembershipStatus, Organization
 from sme.regions.models import Region
 
 from . import services
+from .disclosures import revision_values
 from .models import RevisionStatus, Service, ServiceCategory, ServiceRevision
 
 HOURS = "工作日 9:00—17:30"
@@ -150,7 +151,7 @@ def load_demo_catalog() -> int:
         first = Service.objects.filter(provider=wanzhou, title="云财务管理软件部署与培训").first()
         if first is not None and first.published_revision is not None:
             revision = first.published_revision
-            data = services.revision_values(revision)
+            data = revision_values(revision)
             data.update({"category": revision.category_id, "fee_amount": "7200"})
             services.service_revise(actor=owner, service=first, data=data, version=first.version)
     return created

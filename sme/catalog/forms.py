@@ -11,9 +11,9 @@ from sme.core.forms import BootstrapFormMixin
 from sme.core.uploads import accept_attribute, describe_kinds
 from sme.regions.selectors import districts
 
-from .models import AttachmentKind, FeeType, ServiceRevision
+from .disclosures import REVISION_FIELDS
+from .models import ATTACHMENT_KINDS, AttachmentKind, FeeType, ServiceRevision
 from .selectors import category_tree
-from .services import ATTACHMENT_KINDS, REVISION_FIELDS
 
 
 def category_choices() -> list[tuple[Any, Any]]:

@@ -11,7 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
+
+from .models import ServiceCategory
+from .selectors import forget_categories
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "categories.json"
 
@@ -24,8 +27,7 @@ def read_categories(path: Path = DATA_FILE) -> list[dict[str, Any]]:
 @transaction.atomic
 def load_categories(path: Path = DATA_FILE, model: Any = None) -> int:
     """Apply the file; returns how many categories it lists. Idempotent."""
-    if model is None:
-        from .models import ServiceCategory as model
+    model = model or ServiceCategory
     existing = {c.key: c for c in model.objects.all()}
     listed: set[str] = set()
     order = 0
@@ -57,8 +59,6 @@ def load_categories(path: Path = DATA_FILE, model: Any = None) -> int:
         for child in top.get("children", []):
             sync(child, parent)
     model.objects.exclude(key__in=listed).filter(is_active=True).update(is_active=False)
-    from .selectors import forget_categories
-
     forget_categories()
     return len(listed)
 
@@ -66,8 +66,6 @@ def load_categories(path: Path = DATA_FILE, model: Any = None) -> int:
 def load_after_migrate(
     sender: Any, using: str = "default", verbosity: int = 1, plan: Any = None, **kwargs: Any
 ) -> None:
-    from django.db import connections
-
     if "catalog_servicecategory" not in connections[using].introspection.table_names():
         return
     count = load_categories()

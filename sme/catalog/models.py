@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sme.core.files import StoredFile
 from sme.core.models import TimeStampedModel
 
 
@@ -257,28 +258,23 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class ServiceAttachment(models.Model):
-    """A brochure or sample report shown with the service; checked by content (sme.core.uploads)."""
+# What a brochure or sample report may be, decided from its bytes (sme.core.uploads).
+ATTACHMENT_KINDS = ("pdf", "jpeg", "png", "docx")
+
+
+class ServiceAttachment(StoredFile):
+    """A brochure or sample report shown with the service (``sme.core.files``: checked by content,
+    served by the one audited download view; public while the service is published and the file
+    current, otherwise to the service's provider and officers)."""
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("类型"), max_length=16, choices=AttachmentKind.choices)
-    file = models.FileField(_("文件"), upload_to="catalog/%Y/%m/", max_length=200)
-    label = models.CharField(_("文件名"), max_length=220)
-    file_kind = models.CharField(max_length=10)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     is_current = models.BooleanField(_("当前"), default=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("服务附件")
         verbose_name_plural = _("服务附件")
         ordering = ["service", "kind", "-uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class SubsidyCap(models.Model):

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_save, pre_save
 
 from sme.core.search import TextIndex, segment_for_index
+from sme.organizations.models import Organization
 
 from .models import Service, ServiceStatus
 
@@ -99,7 +100,5 @@ def _reindex_on_rename(
 
 
 def connect_signals() -> None:
-    from sme.organizations.models import Organization
-
     pre_save.connect(_remember_name, sender=Organization, dispatch_uid="catalog_remember_provider_name")
     post_save.connect(_reindex_on_rename, sender=Organization, dispatch_uid="catalog_reindex_provider_name")

@@ -7,11 +7,6 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.catalogue, name="index"),
     path("services/<int:pk>/", views.service_detail, name="service"),
-    path(
-        "services/<int:pk>/attachments/<int:attachment_pk>/",
-        views.attachment_download,
-        name="attachment",
-    ),
     path("providers/<int:org_id>/", views.provider_detail, name="provider"),
     # the provider's side
     path("mine/", views.mine, name="mine"),

@@ -7,28 +7,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sme.certification.public_views import platform_key
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
-from sme.regions.selectors import district_choices, districts
+from sme.regions.selectors import district_choices
 
 from . import selectors, services
+from .disclosures import missing_disclosures, revision_values
 from .forms import AttachmentForm, NoteForm, ServiceForm
-from .models import (
-    FeeType,
-    RevisionStatus,
-    Service,
-    ServiceAttachment,
-    ServiceRevision,
-    ServiceStatus,
-)
-from .permissions import is_reviewer, provider_organizations, roles_for
-from .templatetags.catalog_tags import yuan
+from .models import FeeType, RevisionStatus, Service, ServiceStatus
+from .permissions import is_reviewer, provider_organizations
 from .workflow import PROVIDER, REVIEWER, SERVICE
 
 # --- public -----------------------------------------------------------------------------------
@@ -70,26 +64,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "districts": selectors.service_districts(service),
             "attachments": selectors.current_attachments(service),
             "ratings": selectors.visible_ratings(service),
-            "certified": bool(selectors.certified_provider_ids([service.provider_id])),
+            "certified": selectors.provider_is_certified(service.provider_id),
         },
-    )
-
-
-@require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """Current attachments of a published service are public; others only to its people."""
-    attachment = get_object_or_404(
-        ServiceAttachment.objects.select_related("service"), pk=attachment_pk, service_id=pk
-    )
-    service = attachment.service
-    public = service.status == ServiceStatus.PUBLISHED and attachment.is_current
-    if not public and not roles_for(request.user, service):
-        raise Http404(_("没有这个附件。"))
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.label,
-        content_type=attachment.content_type,
     )
 
 
@@ -98,8 +74,6 @@ def provider_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     page = selectors.provider_page(org_id, request.GET.get("page"))
     if page is None:
         raise Http404(_("没有这家服务机构。"))
-    from sme.certification.public_views import platform_key
-
     certifications = [(c, platform_key(c)) for c in page.certifications]
     return render(
         request,
@@ -113,13 +87,10 @@ def provider_detail(request: HttpRequest, org_id: int) -> HttpResponse:
 
 def _own_service(request: HttpRequest, pk: int) -> tuple[Service, set[str]]:
     """The service if the user is its provider or an officer in scope; 404 otherwise."""
-    service = get_object_or_404(
-        Service.objects.select_related("provider", "provider_district", "category"), pk=pk
-    )
-    roles = roles_for(request.user, service)
-    if not roles:
+    found = selectors.managed_service(request.user, pk)
+    if found is None:
         raise Http404(_("没有这项服务。"))
-    return service, roles
+    return found
 
 
 @login_required
@@ -172,7 +143,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("服务正在审核中，审核结束后才能修改。"))
         return redirect("catalog:manage", pk=service.pk)
     if is_draft:
-        base = services.current_draft(service) or services.latest_revision(service)
+        base = selectors.current_draft(service) or selectors.latest_revision(service)
     else:
         base = service.published_revision
     if base is None:
@@ -224,7 +195,7 @@ def service_manage(request: HttpRequest, pk: int) -> HttpResponse:
     pending = next((r for r in revisions if r.status == RevisionStatus.PENDING), None)
     missing = {}
     if service.status == ServiceStatus.DRAFT and revisions:
-        missing = services.missing_disclosures(services.revision_values(revisions[0]))
+        missing = missing_disclosures(revision_values(revisions[0]))
     actions = [t.action for t in SERVICE.allowed_actions(service.status, roles)]
     return render(
         request,
@@ -289,11 +260,7 @@ def service_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def service_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     service, _roles = _own_service(request, pk)
-    revisions = selectors.revisions_of(service)
-    rows = []
-    for i, revision in enumerate(revisions):
-        previous = revisions[i + 1] if i + 1 < len(revisions) else None
-        rows.append((revision, diff_rows(previous, revision) if previous else []))
+    rows = selectors.history_rows(selectors.revisions_of(service))
     return render(request, "catalog/revisions.html", {"service": service, "rows": rows})
 
 
@@ -327,7 +294,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     service, _roles = _own_service(request, pk)
-    attachment = get_object_or_404(ServiceAttachment, pk=attachment_pk, service=service)
+    attachment = selectors.current_attachment(service, attachment_pk)
+    if attachment is None:
+        raise Http404(_("没有这个附件。"))
     try:
         services.attachment_remove(actor=request.user, attachment=attachment)
     except ServiceError as error:
@@ -362,11 +331,7 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
     if revision is None:
         raise Http404(_("没有这个服务版本。"))
     service = revision.service
-    published = (
-        ServiceRevision.objects.select_related("category").filter(pk=service.published_revision_id).first()
-        if service.published_revision_id
-        else None
-    )
+    published = selectors.published_revision_of(service)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
@@ -393,50 +358,9 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
             "revision": revision,
             "service": service,
             "published": published,
-            "diff": diff_rows(published, revision) if published else [],
+            "diff": selectors.diff_rows(published, revision),
             "form": form,
             "districts": selectors.revision_districts(revision),
-            "missing": services.missing_disclosures(services.revision_values(revision)),
+            "missing": missing_disclosures(revision_values(revision)),
         },
     )
-
-
-# --- showing a revision's fields --------------------------------------------------------------
-
-
-def field_display(revision: ServiceRevision, name: str, district_names: dict[int, str]) -> str:
-    value = getattr(revision, name, None)
-    if name == "category":
-        return revision.category.name
-    if name == "process_steps":
-        return " → ".join(value or []) or "—"
-    if name in ("fee_amount", "fee_min", "fee_max", "small_micro_price"):
-        return yuan(value)
-    if name == "fee_type":
-        return str(FeeType(value).label) if value else "—"
-    if name == "serves_all_districts":
-        return _("是") if value else _("否")
-    if name == "district_ids":
-        return "、".join(district_names.get(d, str(d)) for d in value or []) or "—"
-    if value in (None, ""):
-        return "—"
-    return str(value)
-
-
-def diff_rows(old: ServiceRevision | None, new: ServiceRevision) -> list[tuple[str, str, str]]:
-    """(label, before, after) for each field that differs between two revisions."""
-    if old is None:
-        return []
-    names = services.changed_fields(services.revision_values(old), services.revision_values(new))
-    ids = set(old.district_ids or []) | set(new.district_ids or [])
-    district_names = (
-        dict(districts().filter(pk__in=ids).values_list("pk", "name")) if "district_ids" in names else {}
-    )
-    return [
-        (
-            str(getattr(ServiceRevision._meta.get_field(name), "verbose_name", name)),
-            field_display(old, name, district_names),
-            field_display(new, name, district_names),
-        )
-        for name in names
-    ]

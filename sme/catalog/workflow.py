@@ -10,16 +10,19 @@ Roles are relationships, computed per (user, service) by ``permissions.roles_for
   officer, or a platform administrator;
 - ``system``: the services themselves (a revision replaced by a newer approved one).
 
-Guards needing the database (the five disclosures complete, no other change pending) are checked by
-the services before they call ``apply_transition``.
+A revision is submitted or published directly only when its five disclosures are complete and no
+other change of the service waits for an officer: the guard of those two rows (``guards.py``) reads
+that, so the services do not check it first. The service's own ``submit`` moves with the ``submit``
+of its draft revision.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from sme.core.workflow import Transition, Workflow
+from sme.core.workflow import Workflow, transition
 
+from .guards import ready_to_publish
 from .models import RevisionStatus as R
 from .models import ServiceStatus as S
 
@@ -39,24 +42,18 @@ TIME_FIELDS = ("response_workdays", "delivery_workdays", "service_hours")
 APPROVAL_FIELDS = frozenset(FEE_FIELDS + TIME_FIELDS)
 
 
-def _t(
-    action: str, sources: set[str], target: str, roles: set[str], label: object, note: bool = False
-) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), label, note_required=note)
-
-
 SERVICE = Workflow(
     name="catalog_service",
     status_labels={s.value: s.label for s in S},
     role_labels=ROLE_LABELS,
     transitions=(
-        _t("submit", {S.DRAFT}, S.PENDING, {PROVIDER}, _("提交发布审核")),
-        _t("approve", {S.PENDING}, S.PUBLISHED, {REVIEWER}, _("审核通过，发布")),
-        _t("return", {S.PENDING}, S.DRAFT, {REVIEWER}, _("退回修改"), note=True),
-        _t("suspend", {S.PUBLISHED}, S.SUSPENDED, {REVIEWER}, _("暂停服务"), note=True),
-        _t("resume", {S.SUSPENDED}, S.PUBLISHED, {REVIEWER}, _("恢复服务")),
-        _t("withdraw", {S.PUBLISHED}, S.WITHDRAWN, {PROVIDER}, _("下架")),
-        _t("republish", {S.WITHDRAWN}, S.PUBLISHED, {PROVIDER}, _("重新上架")),
+        transition("submit", [S.DRAFT], S.PENDING, [PROVIDER], _("提交发布审核")),
+        transition("approve", [S.PENDING], S.PUBLISHED, [REVIEWER], _("审核通过，发布")),
+        transition("return", [S.PENDING], S.DRAFT, [REVIEWER], _("退回修改"), note=True),
+        transition("suspend", [S.PUBLISHED], S.SUSPENDED, [REVIEWER], _("暂停服务"), note=True),
+        transition("resume", [S.SUSPENDED], S.PUBLISHED, [REVIEWER], _("恢复服务")),
+        transition("withdraw", [S.PUBLISHED], S.WITHDRAWN, [PROVIDER], _("下架")),
+        transition("republish", [S.WITHDRAWN], S.PUBLISHED, [PROVIDER], _("重新上架")),
     ),
 )
 
@@ -66,11 +63,18 @@ REVISION = Workflow(
     role_labels=ROLE_LABELS,
     transitions=(
         # First publication, or a change to the fee or the time of a public service.
-        _t("submit", {R.DRAFT}, R.PENDING, {PROVIDER}, _("提交审核")),
+        transition("submit", [R.DRAFT], R.PENDING, [PROVIDER], _("提交审核"), guard=ready_to_publish),
         # Any other change to a public service takes effect at once (needs_approval False).
-        _t("publish_directly", {R.DRAFT}, R.APPROVED, {PROVIDER}, _("直接发布（不涉及收费和时间）")),
-        _t("approve", {R.PENDING}, R.APPROVED, {REVIEWER}, _("审核通过")),
-        _t("return", {R.PENDING}, R.REJECTED, {REVIEWER}, _("退回"), note=True),
-        _t("supersede", {R.APPROVED}, R.SUPERSEDED, {SYSTEM}, _("被新版本替代")),
+        transition(
+            "publish_directly",
+            [R.DRAFT],
+            R.APPROVED,
+            [PROVIDER],
+            _("直接发布（不涉及收费和时间）"),
+            guard=ready_to_publish,
+        ),
+        transition("approve", [R.PENDING], R.APPROVED, [REVIEWER], _("审核通过")),
+        transition("return", [R.PENDING], R.REJECTED, [REVIEWER], _("退回"), note=True),
+        transition("supersede", [R.APPROVED], R.SUPERSEDED, [SYSTEM], _("被新版本替代")),
     ),
 )

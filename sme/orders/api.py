@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -17,7 +16,6 @@ from rest_framework.views import APIView
 
 from sme.core.errors import InvalidInput
 from sme.core.pagination import CappedCountPagination
-from sme.organizations.models import PROVIDER_KINDS, Organization
 
 from . import selectors, services
 from .models import Order, ProviderYearFigures, Rating
@@ -148,8 +146,8 @@ class ProviderFiguresAPI(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, provider_id: int) -> Response:
-        provider = get_object_or_404(Organization.objects.only("pk", "name", "kind"), pk=provider_id)
-        if provider.kind not in PROVIDER_KINDS:
+        provider = selectors.provider_with_figures(provider_id)
+        if provider is None:
             raise Http404
         try:
             years = min(max(int(request.query_params.get("years", 3)), 1), 10)

@@ -8,25 +8,28 @@ class OrdersConfig(AppConfig):
     verbose_name = _("服务订单")
 
     def ready(self) -> None:
+        from sme.catalog import reputation
+        from sme.core import audit, daily, files, todos
+        from sme.core import navigation as n
         from sme.notifications.services import register_events
 
-        register_events({"orders": _("服务订单")})
-        from sme.core import navigation as n
+        from . import selectors
+        from .models import OrderFile
+        from .todos import todos_for
 
+        register_events({"orders": _("服务订单")})
         n.register(
             n.link(_("我的订单"), "orders:list", {n.ENTERPRISE}, 1, "my_business"),
             n.link(_("收到的订单"), "orders:list", {n.PROVIDER}, 2, "provider_business"),
             n.link(_("服务订单"), "orders:list", {n.OFFICER}, 4, "supervision"),
             n.link(_("订单预警"), "orders:flags", {n.OFFICER}, 5, "supervision"),
         )
-        from sme.core import audit, daily
-
         daily.register(
-            "orders", "sme.orders.services.orders_daily", order=40, label=_("超时未响应的订单预警")
+            "orders", "sme.orders.services.overdue.orders_daily", order=40, label=_("超时未响应的订单预警")
         )
-
         audit.register_actions(
             {
+                # retired: order file downloads before the one download view (now "file.download")
                 "order.file_download": _("下载订单文件"),
                 "order.flag_overdue": _("标记订单逾期"),
                 "order.rate": _("评价订单"),
@@ -36,8 +39,9 @@ class OrdersConfig(AppConfig):
                 "order.rating_unhide": _("恢复显示评价"),
             }
         )
-        from sme.core import todos
-
-        from .todos import todos_for
-
+        files.register(OrderFile, can_read=selectors.order_file_readable)
+        # the catalogue shows ratings and yearly figures without importing this app
+        reputation.register(
+            service_ratings=selectors.ratings_shown_with_service, provider_figures=selectors.figures_since
+        )
         todos.register(todos_for)

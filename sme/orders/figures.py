@@ -18,6 +18,8 @@ from django.db.models import Avg, Count, F, FloatField, Min, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from sme.core import clock
+
 from .models import Order, OrderStatus, ProviderYearFigures, Rating
 
 CENT = Decimal("0.01")
@@ -174,7 +176,7 @@ def refresh_provider_year(provider_id: int, year: int) -> None:
 
 def years_with_completions() -> list[int]:
     first = Order.objects.filter(status=OrderStatus.COMPLETED).aggregate(first=Min("completed_at"))["first"]
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     if first is None:
         return [this_year]
     return list(range(completion_year(first), this_year + 1))

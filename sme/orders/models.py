@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sme.core.files import StoredFile
 from sme.core.models import TimeStampedModel
 
 
@@ -118,27 +121,20 @@ class Order(TimeStampedModel):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", args=[self.pk])
 
-class OrderFile(models.Model):
-    """A file delivered with the order (or attached by the enterprise); checked by content."""
+
+class OrderFile(StoredFile):
+    """A file delivered with the order (``sme.core.files``: checked by content, served by the one
+    audited download view to the order's parties and the officers in its scope)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("文件"), upload_to="orders/%Y/%m/", max_length=200)
-    label = models.CharField(_("文件名"), max_length=220)
-    file_kind = models.CharField(max_length=10)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("订单文件")
         verbose_name_plural = _("订单文件")
         ordering = ["order", "uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Rating(models.Model):
@@ -190,7 +186,7 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_id}: {self.quality}/{self.timeliness}/{self.attitude}"
+        return gettext("订单%(number)s的评价") % {"number": self.order.number}
 
     @property
     def stars(self) -> float:
@@ -231,4 +227,7 @@ class ProviderYearFigures(models.Model):
         ordering = ["provider", "-year"]
 
     def __str__(self) -> str:
-        return f"{self.provider_id} {self.year}"
+        return gettext("服务机构#%(provider)s的%(year)s年度数据") % {
+            "provider": self.provider_id,
+            "year": self.year,
+        }

@@ -1,4 +1,5 @@
-"""Who stands in which relation to an order. Scope for lists is enforced in ``selectors``."""
+"""Who stands in which relation to an order: the workflow roles (``BUYER``, ``PROVIDER``) and the
+read-only relations. Scope for lists is enforced in ``selectors``."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from typing import Any
 
 from sme.accounts.models import Role
 from sme.organizations.models import MANAGING_ROLES, Membership, MembershipStatus
-from sme.organizations.permissions import (  # noqa: F401 - re-exported for the app's callers
-    district_officers_covering,
-    jurisdiction_district_ids,
-    organization_people,
-)
+from sme.organizations.permissions import jurisdiction_district_ids
 
 from .models import Order
-from .workflow import BUYER, PROVIDER
+
+# The workflow roles (workflow.ORDER), relationships computed per (user, order) by ``standing``.
+BUYER = "buyer"
+PROVIDER = "provider"
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,17 @@ def _active(user: Any) -> bool:
 
 def is_city_wide(user: Any) -> bool:
     return _active(user) and (user.role == Role.ADMIN or user.role == Role.CITY_OFFICER)
+
+
+def member_role(user: Any, organization_id: int) -> str | None:
+    """``user``'s role in an organization they are an active member of, else None."""
+    if not _active(user):
+        return None
+    return (
+        Membership.objects.filter(user=user, organization_id=organization_id, status=MembershipStatus.ACTIVE)
+        .values_list("role", flat=True)
+        .first()
+    )
 
 
 def standing(user: Any, order: Order) -> Standing:
@@ -90,6 +101,3 @@ def covers_provider_district(user: Any, district_id: int) -> bool:
     if is_city_wide(user):
         return True
     return user.role == Role.DISTRICT_OFFICER and district_id in jurisdiction_district_ids(user)
-
-
-# --- who is told -------------------------------------------------------------------------------

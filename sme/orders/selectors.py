@@ -12,12 +12,27 @@ from django.http import Http404
 from django.utils import timezone
 
 from sme.accounts.models import Role
-from sme.organizations.models import Membership, MembershipStatus, Organization
+from sme.catalog.models import FeeType, Service, ServiceRevision
+from sme.core import clock
+from sme.enterprises.models import EnterpriseProfile
+from sme.organizations.models import (
+    PROVIDER_KINDS,
+    Membership,
+    MembershipStatus,
+    Organization,
+    OrganizationKind,
+    VerificationStatus,
+)
 from sme.organizations.permissions import jurisdiction_district_ids
+from sme.regions.models import Region
 
 from . import rules
+from .deadlines import RATING_WINDOW_DAYS
 from .models import Order, OrderFile, OrderStatus, ProviderYearFigures, Rating
 from .permissions import Standing, is_city_wide, standing
+from .pricing import plain_amount
+
+SMALL_MICRO_CLASSES = frozenset({"small", "micro"})
 
 LIST_RELATED = ("enterprise", "provider", "provider_district", "category")
 
@@ -28,6 +43,72 @@ def _member_org_ids(user: Any) -> list[int]:
             "organization_id", flat=True
         )
     )
+
+
+# --- ordering -------------------------------------------------------------------------------------
+
+
+def ordering_enterprises(user: Any) -> list[Organization]:
+    """The verified enterprises ``user`` is an active member of: the ones they may order for."""
+    return [
+        m.organization
+        for m in Membership.objects.filter(
+            user=user,
+            status=MembershipStatus.ACTIVE,
+            organization__kind=OrganizationKind.ENTERPRISE,
+            organization__verification_status=VerificationStatus.VERIFIED,
+        ).select_related("organization")
+    ]
+
+
+def enterprise_is_small_or_micro(enterprise: Organization) -> bool:
+    """Whether the enterprise's stored size class (sme.enterprises) is 小型 or 微型."""
+    size = (
+        EnterpriseProfile.objects.filter(organization=enterprise).values_list("size_class", flat=True).first()
+    )
+    return size in SMALL_MICRO_CLASSES
+
+
+def order_terms(service: Service, revision: ServiceRevision) -> dict[str, Any]:
+    """The five disclosures of the published revision, as the enterprise saw them (JSON-friendly):
+    what an order keeps as its contract record (``Order.snapshot``)."""
+    district_names = list(
+        Region.objects.filter(pk__in=revision.district_ids or [])
+        .order_by("code")
+        .values_list("name", flat=True)
+    )
+    return {
+        "source": "catalog",
+        "service_id": service.pk,
+        "revision_id": revision.pk,
+        "revision_number": revision.number,
+        "title": revision.title,
+        "summary": revision.summary,
+        "category": revision.category.name,
+        "provider": service.provider.name,
+        "content": revision.content,
+        "process_steps": [str(s) for s in (revision.process_steps or [])],
+        "deliverables": revision.deliverables,
+        "quality_standard": revision.quality_standard,
+        "fee_type": revision.fee_type,
+        "fee_type_label": str(FeeType(revision.fee_type).label)
+        if revision.fee_type in FeeType.values
+        else "",
+        "fee_amount": plain_amount(revision.fee_amount),
+        "fee_min": plain_amount(revision.fee_min),
+        "fee_max": plain_amount(revision.fee_max),
+        "fee_unit": revision.fee_unit,
+        "fee_note": revision.fee_note,
+        "small_micro_price": plain_amount(revision.small_micro_price),
+        "response_workdays": revision.response_workdays,
+        "delivery_workdays": revision.delivery_workdays,
+        "service_hours": revision.service_hours,
+        "serves_all_districts": revision.serves_all_districts,
+        "districts": district_names,
+    }
+
+
+# --- orders in scope --------------------------------------------------------------------------------
 
 
 def orders_visible_to(user: Any) -> QuerySet[Order]:
@@ -66,7 +147,7 @@ def order_list(
 
 def overdue_for_response(qs: QuerySet[Order], *, today: dt.date | None = None) -> QuerySet[Order]:
     """Orders still waiting for the provider's answer after their response deadline (flagged or not)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return qs.filter(status=OrderStatus.SUBMITTED, respond_by__lt=today)
 
 
@@ -91,23 +172,34 @@ def order_files(order: Order) -> QuerySet[OrderFile]:
     return order.files.select_related("uploaded_by").order_by("uploaded_at", "id")
 
 
+def order_file_readable(user: Any, row: OrderFile) -> bool:
+    """The read rule of order files (``sme.core.files``): whoever may read the order (its parties'
+    members, the district officers of the provider's district, city officers and administrators)."""
+    return standing(user, row.order).can_view
+
+
 def rating_of(order: Order) -> Rating | None:
     return Rating.objects.filter(order=order).select_related("rated_by", "replied_by").first()
 
 
-def visible_ratings_of_service(service_id: int) -> QuerySet[Rating]:
-    return (
+def ratings_shown_with_service(service_id: int, limit: int) -> list[Rating]:
+    """What the catalogue's service page shows of its visible ratings, newest first."""
+    return list(
         Rating.objects.filter(service_id=service_id, is_hidden=False)
         .select_related("enterprise")
-        .order_by("-created_at", "-id")
-    )
-
-
-def visible_ratings_of_provider(provider_id: int) -> QuerySet[Rating]:
-    return (
-        Rating.objects.filter(provider_id=provider_id, is_hidden=False)
-        .select_related("enterprise", "service")
-        .order_by("-created_at", "-id")
+        .only(
+            "id",
+            "quality",
+            "timeliness",
+            "attitude",
+            "satisfied",
+            "comment",
+            "created_at",
+            "reply",
+            "replied_at",
+            "enterprise__name",
+        )
+        .order_by("-created_at")[:limit]
     )
 
 
@@ -117,6 +209,19 @@ def visible_ratings_of_provider(provider_id: int) -> QuerySet[Rating]:
 def provider_figures(provider_id: int, years: int = 3) -> list[ProviderYearFigures]:
     """The provider's pre-aggregated figures of its latest ``years`` years with figures, newest first."""
     return list(ProviderYearFigures.objects.filter(provider_id=provider_id).order_by("-year")[:years])
+
+
+def provider_with_figures(provider_id: int) -> Organization | None:
+    """A service provider whose yearly figures are public (any other organization: None)."""
+    provider = Organization.objects.only("pk", "name", "kind").filter(pk=provider_id).first()
+    return provider if provider is not None and provider.kind in PROVIDER_KINDS else None
+
+
+def figures_since(provider_id: int, since_year: int) -> list[ProviderYearFigures]:
+    """The provider's yearly figures from ``since_year`` on, newest first (the catalogue's provider page)."""
+    return list(
+        ProviderYearFigures.objects.filter(provider_id=provider_id, year__gte=since_year).order_by("-year")
+    )
 
 
 def certification_figures(provider_id: int, year: int) -> dict[str, Any]:
@@ -157,7 +262,7 @@ def concentrated_ratings(user: Any, *, today: dt.date | None = None) -> list[Con
     """Providers in the officer's scope whose visible ratings of the last months come overwhelmingly from
     a few enterprises (``rules.RATING_CONCENTRATION``)."""
     rule = rules.RATING_CONCENTRATION
-    today = today or timezone.localdate()
+    today = today or clock.today()
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=rule.window_days), dt.time.min))
     ratings = Rating.objects.filter(is_hidden=False, created_at__gte=since)
     if not is_city_wide(user):
@@ -223,9 +328,7 @@ def todo_counts(user: Any) -> dict[str, int]:
     org_ids = _member_org_ids(user)
     if not org_ids:
         return {}
-    from .services import RATING_WINDOW_DAYS
-
-    since = timezone.now() - dt.timedelta(days=RATING_WINDOW_DAYS)
+    since = clock.now() - dt.timedelta(days=RATING_WINDOW_DAYS)
     return Order.objects.filter(Q(enterprise_id__in=org_ids) | Q(provider_id__in=org_ids)).aggregate(
         to_answer=Count("id", filter=Q(provider_id__in=org_ids, status=OrderStatus.SUBMITTED)),
         to_confirm=Count("id", filter=Q(enterprise_id__in=org_ids, status=OrderStatus.DELIVERED)),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .figures import rebuild
+
 
 @shared_task(name="sme.orders.tasks.provider_figures_rebuild")
 def provider_figures_rebuild(year: int | None = None) -> dict[str, int]:
     """The same job as ``manage.py provider_figures_rebuild``: every provider's yearly figures."""
-    from .figures import rebuild
-
     result = rebuild([year] if year else None)
     return {str(k): v for k, v in result.items()}

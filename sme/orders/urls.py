@@ -11,5 +11,4 @@ urlpatterns = [
     path("<int:order_id>/act/", views.order_act, name="act"),
     path("<int:order_id>/rate/", views.order_rate_view, name="rate"),
     path("<int:order_id>/reply/", views.rating_reply_view, name="reply"),
-    path("<int:order_id>/files/<int:file_id>/", views.file_download, name="file"),
 ]

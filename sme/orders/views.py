@@ -9,63 +9,30 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from sme.accounts.models import Role
-from sme.catalog.models import Service, ServiceStatus
-from sme.core import audit
+from sme.catalog import selectors as catalog_selectors
+from sme.core import clock
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 from sme.core.workflow import Transition, history
-from sme.organizations.models import (
-    Membership,
-    MembershipStatus,
-    Organization,
-    OrganizationKind,
-    VerificationStatus,
-)
 
-from . import selectors, services
+from . import rules, selectors, services
+from .deadlines import rating_deadline
 from .forms import ListFilterForm, NoteForm, OrderForm, RatingForm, ReplyForm
 from .models import Order, OrderStatus, Rating
 from .permissions import Standing
-from .workflow import BUYER, CREATION_ACTIONS, NOTE_LABELS, ORDER, PROVIDER
+from .pricing import quote
+from .workflow import NOTE_LABELS, ORDER
 
 OFFICER_ROLES = (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
-
-
-def _ordering_enterprises(user: Any) -> list[Organization]:
-    """The verified enterprises ``user`` is an active member of: the ones they may order for."""
-    return [
-        m.organization
-        for m in Membership.objects.filter(
-            user=user,
-            status=MembershipStatus.ACTIVE,
-            organization__kind=OrganizationKind.ENTERPRISE,
-            organization__verification_status=VerificationStatus.VERIFIED,
-        ).select_related("organization")
-    ]
-
-
-def _published_service(service_id: int) -> Service:
-    service = (
-        Service.objects.select_related(
-            "provider", "provider_district", "published_revision__category", "category"
-        )
-        .filter(pk=service_id, status=ServiceStatus.PUBLISHED, published_revision__isnull=False)
-        .first()
-    )
-    if service is None:
-        raise Http404
-    return service
 
 
 # --- ordering ------------------------------------------------------------------------------------
@@ -73,14 +40,16 @@ def _published_service(service_id: int) -> Service:
 
 @login_required
 def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
-    service = _published_service(service_id)
-    enterprises = _ordering_enterprises(request.user)
+    service = catalog_selectors.orderable_service(service_id)
+    if service is None:
+        raise Http404
+    enterprises = selectors.ordering_enterprises(request.user)
     if not enterprises:
         raise PermissionDenied(_("只有通过审核的企业的成员可以下单。"))
     revision = service.published_revision
     assert revision is not None
     form = OrderForm(request.POST or None, enterprises=enterprises, fee_type=revision.fee_type)
-    terms = services.revision_snapshot(service, revision)
+    terms = selectors.order_terms(service, revision)
     context: dict[str, Any] = {"service": service, "revision": revision, "terms": terms, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -101,11 +70,11 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
                     request, _("订单%(number)s已提交，等待服务机构接单。") % {"number": order.number}
                 )
                 return redirect("orders:detail", order.pk)
-            qty, price, smp = services.quote(
+            qty, price, smp = quote(
                 revision=revision,
                 quantity=data.get("quantity") or 1,
                 proposed_price=data.get("proposed_price"),
-                small_micro=services.enterprise_is_small_or_micro(enterprise),
+                small_micro=selectors.enterprise_is_small_or_micro(enterprise),
             )
             context.update(confirming=True, quote_quantity=qty, quote_price=price, quote_small_micro=smp)
         except ServiceError as error:
@@ -135,7 +104,7 @@ def order_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "is_officer": request.user.role in OFFICER_ROLES,
             "query": query.urlencode(),
         },
@@ -145,22 +114,14 @@ def order_list(request: AuthenticatedRequest) -> HttpResponse:
 # --- one order -------------------------------------------------------------------------------------
 
 
-def _offered_actions(order: Order, who: Standing) -> list[dict[str, Any]]:
-    """The buttons for the viewer: the table's transitions for their roles whose guard passes, and for a
-    pending cancellation request only the answering side's."""
-    roles = set(who.roles)
-    if order.cancel_requested_by:
-        answering = PROVIDER if order.cancel_requested_by == services.ENTERPRISE_SIDE else BUYER
-        answering_roles = roles & {answering}
-    else:
-        answering_roles = roles
+def _offered_actions(order: Order, who: Standing, user: Any) -> list[dict[str, Any]]:
+    """The buttons for the viewer: the table's transitions for their roles whose guard passes (so for
+    a pending cancellation request only the answering side's)."""
     offered: list[Transition] = []
-    for t in ORDER.allowed_actions(order.status, roles):
-        if t.action in CREATION_ACTIONS:
+    for t in ORDER.allowed_actions(order.status, who.roles):
+        if t.action in ORDER.creation_actions:
             continue
-        if t.guard is not None and t.guard(order, None, ""):
-            continue
-        if t.action in ("agree_cancel", "refuse_cancel") and not (t.roles & answering_roles):
+        if t.guard is not None and t.guard(order, user, ""):
             continue
         offered.append(t)
     return [
@@ -199,7 +160,7 @@ def term_rows(snapshot: dict[str, Any]) -> list[tuple[Any, Any]]:
 
 
 def _can_rate(order: Order, who: Standing, rating: Rating | None, today: dt.date) -> bool:
-    deadline = services.rating_deadline(order)
+    deadline = rating_deadline(order)
     return (
         who.enterprise_member
         and order.status == OrderStatus.COMPLETED
@@ -210,7 +171,7 @@ def _can_rate(order: Order, who: Standing, rating: Rating | None, today: dt.date
 
 
 def _detail_context(request: AuthenticatedRequest, order: Order, who: Standing) -> dict[str, Any]:
-    today = timezone.localdate()
+    today = clock.today()
     rating = selectors.rating_of(order)
     if rating is not None and rating.is_hidden and not (who.is_officer or who.enterprise_member):
         rating_shown = None
@@ -222,12 +183,12 @@ def _detail_context(request: AuthenticatedRequest, order: Order, who: Standing) 
         "terms": order.snapshot,
         "term_rows": term_rows(order.snapshot),
         "history": history(ORDER, order),
-        "actions": _offered_actions(order, who),
+        "actions": _offered_actions(order, who, request.user),
         "note_form": NoteForm(initial={"version": order.version}),
         "files": list(selectors.order_files(order)),
         "rating": rating_shown,
         "rating_form": RatingForm() if _can_rate(order, who, rating, today) else None,
-        "rating_deadline": services.rating_deadline(order),
+        "rating_deadline": rating_deadline(order),
         "reply_form": ReplyForm() if (rating and who.provider_manager and not rating.reply) else None,
         "overdue": order.status == OrderStatus.SUBMITTED
         and order.respond_by is not None
@@ -327,27 +288,6 @@ def rating_reply_view(request: AuthenticatedRequest, order_id: int) -> HttpRespo
     return render(request, "orders/detail.html", context, status=400)
 
 
-@login_required
-def file_download(request: AuthenticatedRequest, order_id: int, file_id: int) -> FileResponse:
-    order, _who = selectors.order_for(request.user, order_id)
-    stored = order.files.filter(pk=file_id).first()
-    name = stored.file.name if stored is not None else None
-    if stored is None or not name or not default_storage.exists(name):
-        raise Http404
-    audit.record(
-        "order.file_download",
-        actor=request.user,
-        obj=order,
-        summary=_("下载订单文件：%(label)s") % {"label": stored.label},
-    )
-    return FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=stored.label,
-        content_type=stored.content_type,
-    )
-
-
 # --- flags for the authorities --------------------------------------------------------------------
 
 
@@ -361,8 +301,8 @@ def flags(request: AuthenticatedRequest) -> HttpResponse:
         "orders/flags.html",
         {
             "concentration": selectors.concentrated_ratings(request.user),
-            "rule": selectors.rules.RATING_CONCENTRATION,
+            "rule": rules.RATING_CONCENTRATION,
             "overdue": paginate(overdue, request.GET.get("page")),
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from sme.catalog.loader import load_categories, read_categories
 from sme.catalog.models import Service, ServiceCategory
+from sme.catalog.selectors import categories
 from sme.catalog.tests.factories import published_service
 
 SEED_000_19 = [
@@ -58,8 +61,6 @@ def test_loading_twice_changes_nothing(db):
 def test_a_category_dropped_from_the_file_is_switched_off_not_deleted(
     tmp_path, provider_user, district_officer
 ):
-    import json
-
     service = published_service(provider_user, district_officer)
     tree = read_categories()
     for top in tree:
@@ -75,14 +76,12 @@ def test_a_category_dropped_from_the_file_is_switched_off_not_deleted(
 
 
 def test_a_category_edited_in_the_admin_shows_without_a_restart(db, monkeypatch):
-    from sme.catalog import selectors
-
-    monkeypatch.setattr(selectors, "_categories", None)  # left as it was found (the edits roll back)
-    erp = selectors.categories_by_key()["erp"]
+    monkeypatch.setattr(categories, "_categories", None)  # left as it was found (the edits roll back)
+    erp = categories.categories_by_key()["erp"]
     erp.name = "企业资源计划（ERP）"
     erp.save()  # a save in this process: at once
-    assert selectors.categories_by_key()["erp"].name == "企业资源计划（ERP）"
+    assert categories.categories_by_key()["erp"].name == "企业资源计划（ERP）"
     ServiceCategory.objects.filter(key="erp").update(name="ERP 系统")  # as another process would
-    assert selectors.categories_by_key()["erp"].name == "企业资源计划（ERP）"
-    monkeypatch.setattr(selectors, "CATEGORIES_KEPT_SECONDS", 0.0)
-    assert selectors.categories_by_key()["erp"].name == "ERP 系统"
+    assert categories.categories_by_key()["erp"].name == "企业资源计划（ERP）"
+    monkeypatch.setattr(categories, "CATEGORIES_KEPT_SECONDS", 0.0)
+    assert categories.categories_by_key()["erp"].name == "ERP 系统"

@@ -6,6 +6,7 @@ import pytest
 
 from sme.catalog import search, selectors, services
 from sme.catalog.models import Service
+from sme.catalog.selectors import public_catalogue
 from sme.catalog.tests.factories import published_service
 from sme.core.search import query_terms, segment, segment_for_index
 
@@ -118,11 +119,11 @@ def test_keyword_count_leaves_out_unpublished_services(provider_user, district_o
 def test_catalogue_offers_no_more_than_its_cap(monkeypatch, provider_user, district_officer, finance):
     for title in ("财务外包", "财务咨询"):
         published_service(provider_user, district_officer, title=title)
-    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(public_catalogue, "COUNT_CAP", 2)
     assert catalogue_count(q="财务") == (2, True)
     assert catalogue_count(q="财务", district="500101") == (2, True)
     assert catalogue_count() == (2, True)
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(public_catalogue, "COUNT_CAP", 3)
     assert catalogue_count(q="财务") == (3, False)
     assert catalogue_count(q="财务", fee_type="fixed") == (3, False)
 
@@ -145,7 +146,7 @@ def test_rare_and_common_keyword_plans_find_the_same_services(
 
     expected = len(ids("财务"))
     rare = found()  # few matches: looked up in the index first
-    monkeypatch.setattr(selectors, "FEW_MATCHES", expected - 1)
+    monkeypatch.setattr(public_catalogue, "FEW_MATCHES", expected - 1)
     common = found()  # checked along the sort order, one page ahead
     assert rare == common
     assert len(rare[0]) == 2 and rare[1:] == (expected, False)

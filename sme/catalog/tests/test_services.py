@@ -9,7 +9,13 @@ import pytest
 
 from sme.catalog import services
 from sme.catalog.models import RevisionStatus, Service, ServiceDistrict, ServiceRevision, ServiceStatus
-from sme.catalog.tests.factories import complete_data, draft_service, pending_service, published_service
+from sme.catalog.tests.factories import (
+    complete_data,
+    draft_service,
+    pending_service,
+    provider_org_of,
+    published_service,
+)
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.models import AuditLog, TransitionLog
 from sme.notifications.models import Notification
@@ -240,8 +246,6 @@ def test_provider_withdraws_and_republishes(provider_user, district_officer, ent
 
 
 def test_only_members_of_a_verified_provider_create(provider_user, enterprise_owner):
-    from sme.catalog.tests.factories import provider_org_of
-
     with pytest.raises(NotAllowed):
         services.service_create(
             actor=enterprise_owner, provider=provider_org_of(provider_user), data=complete_data()
@@ -264,11 +268,39 @@ def test_only_members_of_a_verified_provider_create(provider_user, enterprise_ow
     ],
 )
 def test_bad_input_named_and_nothing_created(provider_user, overrides, field):
-    from sme.catalog.tests.factories import provider_org_of
-
     with pytest.raises(InvalidInput) as refused:
         services.service_create(
             actor=provider_user, provider=provider_org_of(provider_user), data=complete_data(**overrides)
         )
     assert field in refused.value.field_errors
     assert not Service.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"fee_amount": "abc"}, "fee_amount", ("价格", "数字", "abc")),
+        ({"fee_amount": "-5"}, "fee_amount", ("价格", "负数")),
+        ({"fee_amount": "12.345"}, "fee_amount", ("价格", "2位小数")),
+        ({"delivery_workdays": "0"}, "delivery_workdays", ("交付时间", "不能小于1")),
+        ({"delivery_workdays": "400"}, "delivery_workdays", ("交付时间", "不能大于365")),
+        ({"response_workdays": "2.5"}, "response_workdays", ("响应时限", "整数")),
+    ],
+)
+def test_bad_numbers_say_which_field_and_what_is_wrong(provider_user, overrides, field, words):
+    with pytest.raises(InvalidInput) as refused:
+        services.service_create(
+            actor=provider_user, provider=provider_org_of(provider_user), data=complete_data(**overrides)
+        )
+    message = refused.value.field_errors[field][0]
+    assert all(word in message for word in words), message
+
+
+def test_numbers_as_people_type_them(provider_user):
+    service = services.service_create(
+        actor=provider_user,
+        provider=provider_org_of(provider_user),
+        data=complete_data(fee_amount="１２，０００.５０", delivery_workdays=" 10 "),
+    )
+    revision = ServiceRevision.objects.get(service=service)
+    assert (revision.fee_amount, revision.delivery_workdays) == (Decimal("12000.50"), 10)

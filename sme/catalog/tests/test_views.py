@@ -6,11 +6,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from conftest import login
-from sme.catalog import services
+from sme.catalog import selectors, services
 from sme.catalog.models import Service, ServiceCategory, ServiceRevision, ServiceStatus, SubsidyCap
 from sme.catalog.tests.factories import complete_data, pending_service, published_service
+from sme.certification.models import Application, Certification, Scheme
+from sme.core.todos import todos_for
+from sme.orders.models import ProviderYearFigures
 from sme.regions.models import Region
 from sme.testing.factories import OrganizationFactory, UserFactory
 
@@ -84,8 +88,6 @@ def test_review_queue_lists_only_own_district(
 
 
 def test_todo_counts_for_officers(provider_user, district_officer, other_district_officer):
-    from sme.core.todos import todos_for
-
     pending_service(provider_user)
     pending_service(provider_user, title="第二项")
     titles = [t.title for t in todos_for(district_officer)]
@@ -197,8 +199,6 @@ def test_facets(client, catalogue_rows):
 
 
 def test_certified_facet(client, catalogue_rows):
-    from sme.certification.models import Certification
-
     testing = catalogue_rows["testing"]
     Certification.objects.bulk_create(
         [
@@ -221,14 +221,10 @@ def test_certified_facet(client, catalogue_rows):
 
 
 def _application_scheme():
-    from sme.certification.models import Scheme
-
     return Scheme.objects.current().get(code="cq-2013-city").pk
 
 
 def _application_for(org):
-    from sme.certification.models import Application
-
     application = Application.objects.create(
         scheme_id=_application_scheme(),
         organization=org,
@@ -331,10 +327,6 @@ def test_catalogue_query_count(client, provider_user, district_officer, django_a
 
 
 def test_provider_page_query_count(client, provider_user, district_officer, django_assert_max_num_queries):
-    from django.utils import timezone
-
-    from sme.orders.models import ProviderYearFigures
-
     service = None
     for i in range(5):
         service = published_service(provider_user, district_officer, title=f"服务{i}")
@@ -355,8 +347,6 @@ def test_provider_page_query_count(client, provider_user, district_officer, djan
 
 
 def test_provider_page_lists_its_services_a_page_at_a_time(client, provider_user, district_officer):
-    from sme.catalog import selectors
-
     made = [published_service(provider_user, district_officer, title=f"服务{i:02d}") for i in range(3)]
     provider_id = made[0].provider_id
     first = selectors.provider_page(provider_id, per_page=2)
@@ -396,8 +386,6 @@ def test_revisions_page_shows_diff(client, provider_user, district_officer):
 
 
 def test_catalogue_lines_name_the_districts_served(client, provider_user, district_officer):
-    from sme.regions.models import Region
-
     two = list(
         Region.objects.current().filter(code__in=["500101", "500103"], level="district").order_by("code")
     )

@@ -9,10 +9,15 @@ complaint about the order. The district officer is 万州区's (the provider's);
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import login
+from sme.catalog import services as catalog_services
+from sme.catalog.tests.factories import draft_service
+from sme.core.files import store_upload
 from sme.demands.tests import factories as demand_factories
 from sme.orders import services as order_services
+from sme.orders.models import OrderFile
 from sme.orders.tests.factories import enterprise_with_owner, provider_with_owner, published_service
 from sme.organizations.models import Organization
 from sme.tickets.tests.factories import file_order_complaint
@@ -71,6 +76,29 @@ RECORDS: list[tuple[str, dict[str, int | str]]] = [
             "*": 404,
         },
     ),
+    # Stored files (sme.core.files): whoever may read the owning record, 404 to everyone else.
+    ("/files/catalog.serviceattachment/{public_attachment}/", {"*": 200}),
+    (
+        "/files/catalog.serviceattachment/{draft_attachment}/",
+        {
+            "provider": 200,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+            "*": 404,
+        },
+    ),
+    (
+        "/files/orders.orderfile/{order_file}/",
+        {
+            "enterprise": 200,
+            "provider": 200,
+            "district_officer": 200,
+            "city_officer": 200,
+            "admin": 200,
+            "*": 404,
+        },
+    ),
     (
         "/demands/{demand}/",
         {
@@ -114,6 +142,10 @@ RECORDS: list[tuple[str, dict[str, int | str]]] = [
 ]
 
 
+def _pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+
 @pytest.fixture
 def world(
     enterprise_owner,
@@ -123,13 +155,23 @@ def world(
     city_officer,
     expert,
     admin_user,
+    settings,
+    tmp_path,
 ):
+    settings.MEDIA_ROOT = tmp_path
     yz = Organization.objects.get(memberships__user=enterprise_owner)
     wz = Organization.objects.get(memberships__user=provider_user)
     service = published_service(provider=wz, serves_all_districts=True)
     order = order_services.order_create(actor=enterprise_owner, enterprise=yz, service=service)
     demand = demand_factories.demand(enterprise_owner)
     ticket = file_order_complaint(enterprise_owner, order)
+    order_file = store_upload(OrderFile, _pdf(), prefix="orders", actor=provider_user, order=order)
+    public_attachment = catalog_services.attachment_add(
+        actor=provider_user, service=service, kind="brochure", upload=_pdf()
+    )
+    draft_attachment = catalog_services.attachment_add(
+        actor=provider_user, service=draft_service(provider_user), kind="brochure", upload=_pdf()
+    )
     _other_enterprise, other_enterprise_owner = enterprise_with_owner("500103")
     _other_provider, other_provider_owner = provider_with_owner("500103")
     users = {
@@ -150,6 +192,9 @@ def world(
         "order": order.pk,
         "demand": demand.pk,
         "ticket": ticket.pk,
+        "order_file": order_file.pk,
+        "public_attachment": public_attachment.pk,
+        "draft_attachment": draft_attachment.pk,
     }
     return {"users": users, "ids": ids}
 

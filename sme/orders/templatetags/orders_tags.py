@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -23,8 +24,6 @@ def cn_date(value: Any) -> str:
     if not value:
         return "—"
     if isinstance(value, str):
-        import datetime as dt
-
         try:
             value = dt.date.fromisoformat(value[:10])
         except ValueError:

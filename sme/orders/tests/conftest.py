@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sme.orders import services
 from sme.organizations.models import Organization
 
 from .factories import published_service
@@ -26,6 +27,4 @@ def service(provider):
 
 @pytest.fixture
 def order(enterprise_owner, enterprise, service):
-    from sme.orders import services
-
     return services.order_create(actor=enterprise_owner, enterprise=enterprise, service=service, quantity=1)

@@ -15,8 +15,10 @@ from sme.catalog.models import (
     ServiceRevision,
     ServiceStatus,
 )
+from sme.enterprises.models import EnterpriseProfile
+from sme.orders.models import Order
 from sme.organizations.models import Organization
-from sme.testing.factories import OrganizationFactory, UserFactory
+from sme.testing.factories import OrganizationFactory, UserFactory, current_district
 
 
 def category(key: str = "orders-test-erp", name: str = "企业资源计划") -> ServiceCategory:
@@ -93,8 +95,6 @@ def _price_span(revision: ServiceRevision) -> tuple[Decimal | None, Decimal | No
 def published_service(provider: Organization | None = None, **overrides: Any) -> Service:
     """A published service of ``provider`` (a new verified provider in 万州区 by default)."""
     if provider is None:
-        from sme.testing.factories import current_district
-
         provider = cast(
             Organization,
             OrganizationFactory(kind="service_provider", verified=True, district=current_district("500101")),
@@ -105,16 +105,12 @@ def published_service(provider: Organization | None = None, **overrides: Any) ->
 
 
 def enterprise_with_owner(district_code: str = "500103", **kwargs: Any) -> tuple[Organization, Any]:
-    from sme.testing.factories import current_district
-
     owner = UserFactory(role="enterprise")
     org = OrganizationFactory(district=current_district(district_code), owner=owner, verified=True, **kwargs)
     return cast(Organization, org), owner
 
 
 def provider_with_owner(district_code: str = "500101") -> tuple[Organization, Any]:
-    from sme.testing.factories import current_district
-
     owner = UserFactory(role="provider")
     org = OrganizationFactory(
         kind="service_provider", district=current_district(district_code), owner=owner, verified=True
@@ -123,8 +119,6 @@ def provider_with_owner(district_code: str = "500101") -> tuple[Organization, An
 
 
 def set_size_class(enterprise: Organization, size_class: str) -> None:
-    from sme.enterprises.models import EnterpriseProfile
-
     EnterpriseProfile.objects.update_or_create(organization=enterprise, defaults={"size_class": size_class})
 
 
@@ -138,8 +132,6 @@ def completed_order(
     price: Decimal = Decimal("1000.00"),
 ) -> Any:
     """An order already completed at ``completed_at`` (ORM only: for figures and rating tests)."""
-    from sme.orders.models import Order
-
     n = Order.objects.count() + 1
     return Order.objects.create(
         number=f"DDTEST{n:08d}",

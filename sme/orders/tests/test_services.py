@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +17,7 @@ from sme.orders import services
 from sme.orders.models import Order, OrderStatus, ProviderYearFigures, Rating
 from sme.organizations.models import Membership
 from sme.testing.factories import UserFactory
+from sme.workdays.calendar import add_workdays
 
 from .factories import enterprise_with_owner, publish_revision, published_service, set_size_class
 
@@ -160,7 +160,7 @@ def test_order_from_terms_starts_accepted_and_tells_the_provider(
         )
     assert order.status == OrderStatus.ACCEPTED and order.accepted_at is not None
     assert order.snapshot["source"] == "proposal" and order.snapshot["approach"] == "分三步上云"
-    assert order.deliver_by == services.add_workdays(timezone.localdate(order.accepted_at), 5)
+    assert order.deliver_by == add_workdays(timezone.localdate(order.accepted_at), 5)
     log = TransitionLog.objects.get(workflow="order", object_id=str(order.pk))
     assert (log.from_status, log.to_status) == ("created", "accepted")
     assert Notification.objects.filter(recipient=provider_user).count() == 1
@@ -227,6 +227,7 @@ def test_completion_counts_for_the_service_and_figures(order, enterprise_owner, 
 
 
 def test_overdue_across_the_national_day_holiday(
+    clock,
     enterprise_owner,
     enterprise,
     provider,
@@ -236,8 +237,8 @@ def test_overdue_across_the_national_day_holiday(
     django_capture_on_commit_callbacks,
 ):
     service = published_service(provider, response_workdays=1)
-    with mock.patch("sme.orders.services._now", return_value=at(2026, 9, 30)):
-        order = services.order_create(actor=enterprise_owner, enterprise=enterprise, service=service)
+    clock.pin(at(2026, 9, 30))
+    order = services.order_create(actor=enterprise_owner, enterprise=enterprise, service=service)
     # 1 October to 7 October 2026 are the National Day holiday: one working day after 30 September is 8 October.
     assert order.respond_by == dt.date(2026, 10, 8)
     assert services.orders_daily(today=dt.date(2026, 10, 8))["flagged"] == 0
@@ -306,16 +307,14 @@ def test_rating_twice_is_refused(completed, enterprise_owner):
     assert Rating.objects.get().quality == 5
 
 
-def test_rating_after_30_days_is_refused_naming_the_deadline(completed, enterprise_owner):
+def test_rating_after_30_days_is_refused_naming_the_deadline(clock, completed, enterprise_owner):
     Order.objects.filter(pk=completed.pk).update(completed_at=at(2026, 3, 1))
     completed.refresh_from_db()
-    with mock.patch("sme.orders.services._today", return_value=dt.date(2026, 3, 31)):
-        rate(enterprise_owner, completed)  # day 30: still allowed
+    clock.pin(dt.date(2026, 3, 31))
+    rate(enterprise_owner, completed)  # day 30: still allowed
     Rating.objects.all().delete()
-    with (
-        mock.patch("sme.orders.services._today", return_value=dt.date(2026, 4, 1)),
-        pytest.raises(InvalidInput) as caught,
-    ):
+    clock.pin(dt.date(2026, 4, 1))
+    with pytest.raises(InvalidInput) as caught:
         rate(enterprise_owner, completed)
     assert "2026年3月31日" in caught.value.message
 
@@ -329,6 +328,21 @@ def test_rating_needs_a_completed_order_and_valid_stars(order, completed, enterp
     with pytest.raises(InvalidInput):
         rate(enterprise_owner, completed)
     assert not Rating.objects.exists()
+
+
+def test_bad_stars_and_quantities_say_which_field(order, completed, enterprise_owner, provider):
+    with pytest.raises(InvalidInput) as caught:
+        rate(enterprise_owner, completed, quality=6, timeliness=True, attitude="")
+    errors = caught.value.field_errors
+    assert "服务质量" in errors["quality"][0] and "5" in errors["quality"][0]
+    assert "及时性" in errors["timeliness"][0]
+    assert "服务态度" in errors["attitude"][0] and "必填" in errors["attitude"][0]
+    per_unit = published_service(provider, fee_type="per_unit", fee_amount=Decimal("100"), fee_unit="次")
+    with pytest.raises(InvalidInput) as caught:
+        services.order_create(
+            actor=enterprise_owner, enterprise=completed.enterprise, service=per_unit, quantity="两个"
+        )
+    assert "数量" in caught.value.message and "两个" in caught.value.message
 
 
 def test_provider_replies_once(completed, enterprise_owner, provider_user, provider):

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import login
+from sme.core.models import AuditLog
+from sme.core.todos import todos_for
 from sme.orders import services
 from sme.orders.models import Order, Rating
 from sme.orders.rules import RATING_CONCENTRATION
+from sme.orders.selectors import concentrated_ratings
 
 from .factories import completed_order, enterprise_with_owner, provider_with_owner, published_service
 
@@ -81,7 +84,16 @@ def test_detail_scope(
     assert client.get(url).status_code == 302
 
 
-def test_actions_through_the_page(client, order, enterprise_owner, provider_user, tmp_path, settings):
+def test_actions_through_the_page(
+    client,
+    order,
+    enterprise_owner,
+    provider_user,
+    district_officer,
+    other_district_officer,
+    tmp_path,
+    settings,
+):
     settings.MEDIA_ROOT = tmp_path
     url = reverse("orders:act", args=[order.pk])
     login(client, provider_user)
@@ -99,12 +111,23 @@ def test_actions_through_the_page(client, order, enterprise_owner, provider_user
     order.refresh_from_db()
     assert order.status == "delivered"
     stored = order.files.get()
-    # Only people who may read the order download its files.
-    download = reverse("orders:file", args=[order.pk, stored.pk])
-    assert client.get(download).status_code == 200
+    # Only people who may read the order download its files (sme.core.files), each download audited.
+    download = stored.download_url
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    audited = AuditLog.objects.filter(action="file.download", object_type="orders.orderfile")
+    assert list(audited.order_by("id").values_list("object_id", "actor")) == [
+        (str(stored.pk), provider_user.pk)
+    ]
     _, other_owner = enterprise_with_owner()
-    login(client, other_owner)
+    for outsider in (other_owner, other_district_officer):
+        login(client, outsider)
+        assert client.get(download).status_code == 404
+    client.logout()
     assert client.get(download).status_code == 404
+    assert audited.count() == 1
+    login(client, district_officer)
+    assert client.get(download).status_code == 200 and audited.count() == 2
     login(client, enterprise_owner)
     assert client.post(url, {"action": "accept", "version": order.version}).status_code == 409
     assert client.post(url, {"action": "confirm", "version": order.version}).status_code == 302
@@ -212,8 +235,6 @@ def test_flags_page(
 
 
 def test_spread_ratings_are_not_flagged(db, provider, city_officer):
-    from sme.orders.selectors import concentrated_ratings
-
     now = timezone.now()
     for _ in range(10):
         ent, owner = enterprise_with_owner()
@@ -233,8 +254,6 @@ def test_spread_ratings_are_not_flagged(db, provider, city_officer):
 
 @pytest.mark.parametrize("who", ["provider", "enterprise"])
 def test_todos(who, order, enterprise_owner, provider_user):
-    from sme.core.todos import todos_for
-
     if who == "provider":
         titles = [t.title for t in todos_for(provider_user)]
         assert "新订单待接单" in titles

@@ -4,16 +4,35 @@ from __future__ import annotations
 
 import pytest
 
-from sme.core.errors import Conflict, NotAllowed, ServiceError
+from sme.core.errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from sme.core.models import AuditLog, TransitionLog
 from sme.orders import services
 from sme.orders.models import Order, OrderStatus
-from sme.orders.workflow import CREATION_ACTIONS, ORDER
+from sme.orders.workflow import ORDER
 from sme.organizations.models import Membership
 from sme.testing.factories import UserFactory
 
 S = OrderStatus
-ACTIONS = sorted({t.action for t in ORDER.transitions} - CREATION_ACTIONS)
+# Every action offered after creation, written out (not read from the table under test).
+ACTIONS = [
+    "accept",
+    "agree_cancel",
+    "cancel",
+    "confirm",
+    "decline",
+    "deliver",
+    "dispute",
+    "refuse_cancel",
+    "request_cancel",
+    "rework",
+    "start",
+    "withdraw_dispute",
+]
+CREATION: dict[tuple[str, str], tuple[str, set[str]]] = {
+    ("created", "place"): (S.SUBMITTED, {"buyer"}),
+    ("created", "place_accepted"): (S.ACCEPTED, {"buyer"}),
+}
+NOTE_REQUIRED = {"decline", "deliver", "dispute", "request_cancel"}
 PERSONAS = ["buyer", "provider", "enterprise_member", "provider_member", "district_officer", "city_officer"]
 
 # (status, action) -> (target, personas allowed). Everything else is refused. Written out by hand,
@@ -55,13 +74,12 @@ def people(enterprise_owner, provider_user, enterprise, provider, district_offic
 
 def test_the_table_mirrors_the_expectations():
     table = {
-        (source, t.action): (t.target, set(t.roles))
-        for t in ORDER.transitions
-        if t.action not in CREATION_ACTIONS
-        for source in t.sources
+        (source, t.action): (str(t.target), set(t.roles)) for t in ORDER.transitions for source in t.sources
     }
-    mapped = {k: (v[0], {"buyer" if r == "buyer" else "provider" for r in v[1]}) for k, v in table.items()}
-    assert mapped == {k: (str(v[0]), v[1]) for k, v in EXPECTED.items()}
+    expected = {**CREATION, **EXPECTED}
+    assert table == {k: (str(v[0]), v[1]) for k, v in expected.items()}
+    assert ORDER.creation_actions == {"place", "place_accepted"}
+    assert {t.action for t in ORDER.transitions if t.note_required} == NOTE_REQUIRED
 
 
 @pytest.mark.parametrize("status", [s.value for s in S])
@@ -116,8 +134,6 @@ def test_cancellation_by_agreement(order, enterprise_owner, provider_user):
 
 
 def test_reasons_are_required(order, provider_user):
-    from sme.core.errors import InvalidInput
-
     with pytest.raises(InvalidInput):
         services.order_transition(actor=provider_user, order=order, action="decline", note="  ")
     assert Order.objects.get(pk=order.pk).status == S.SUBMITTED
