@@ -17,9 +17,9 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.http import Http404
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.organizations.permissions import jurisdiction_district_ids
 
-from . import clock
 from .models import Demand, DemandStatus, DemandVisibility, Proposal, ProposalStatus
 from .permissions import certified_provider_ids, enterprises_of, providers_of
 

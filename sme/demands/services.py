@@ -20,12 +20,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sme.catalog.models import ServiceCategory
-from sme.core import audit
+from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.money import format_yuan
 from sme.core.workflow import apply_transition
@@ -34,7 +33,6 @@ from sme.organizations.models import Organization, OrganizationKind, Verificatio
 from sme.regions.models import Region
 from sme.regions.selectors import districts as current_districts
 
-from . import clock
 from .models import Demand, DemandStatus, DemandVisibility, Proposal, ProposalStatus
 from .permissions import (
     answerable_providers,
@@ -221,7 +219,7 @@ def _end_demand(*, actor: Any, demand: Demand, action: str, note: str) -> Demand
         actor=actor,
         roles=roles,
         note=note,
-        updates={"decided_at": timezone.now(), "version": F("version") + 1},
+        updates={"decided_at": clock.now(), "version": F("version") + 1},
     )
     ended = _("企业已撤回该需求。") if action == "withdraw" else _("企业已结束征集，未选定方案。")
     rest = _not_select_rest(demand, actor=actor, roles=roles, note=ended)
@@ -255,7 +253,7 @@ def demand_hide(*, actor: Any, demand: Demand, reason: str) -> Demand:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写屏蔽理由。"), {"reason": [_("请填写屏蔽理由。")]})
-    now = timezone.now()
+    now = clock.now()
     changed = Demand.objects.filter(pk=demand.pk, is_hidden=False).update(
         is_hidden=True,
         hidden_reason=reason,
@@ -288,7 +286,7 @@ def demand_unhide(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
     """Undo :func:`demand_hide` (same people may do it). Audited."""
     if not may_hide(actor, demand):
         raise NotAllowed(_("只有需求所在区县的主管部门、市级主管部门或平台管理员可以取消屏蔽。"))
-    now = timezone.now()
+    now = clock.now()
     previous = demand.hidden_reason
     changed = Demand.objects.filter(pk=demand.pk, is_hidden=True).update(
         is_hidden=False,
@@ -323,7 +321,7 @@ def demand_mark_seen(*, actor: Any, demand: Demand) -> None:
     A read marker, not a change of the demand, so no audit row and no version bump.
     """
     if is_enterprise_member(actor, demand.enterprise_id):
-        Demand.objects.filter(pk=demand.pk).update(proposals_seen_at=timezone.now())
+        Demand.objects.filter(pk=demand.pk).update(proposals_seen_at=clock.now())
 
 
 # --- proposals --------------------------------------------------------------------------------
@@ -343,7 +341,7 @@ def _require_open_for_proposals(demand: Demand) -> None:
 
 
 def _touch_demand(demand: Demand) -> None:
-    Demand.objects.filter(pk=demand.pk).update(last_proposal_at=timezone.now())
+    Demand.objects.filter(pk=demand.pk).update(last_proposal_at=clock.now())
 
 
 @transaction.atomic
@@ -419,7 +417,7 @@ def proposal_revise(
         return proposal
     changed = Proposal.objects.filter(
         pk=proposal.pk, status=ProposalStatus.SUBMITTED, version=proposal.version
-    ).update(**terms, version=F("version") + 1, updated_at=timezone.now())
+    ).update(**terms, version=F("version") + 1, updated_at=clock.now())
     if not changed:
         raise Conflict(_("该方案刚刚已被修改或处理，您的修改未保存。请刷新页面查看最新内容。"))
     proposal.refresh_from_db()
@@ -478,7 +476,7 @@ def proposal_shortlist(*, actor: Any, proposal: Proposal, shortlisted: bool) -> 
     if proposal.shortlisted == shortlisted and proposal.status == ProposalStatus.SUBMITTED:
         return proposal
     changed = Proposal.objects.filter(pk=proposal.pk, status=ProposalStatus.SUBMITTED).update(
-        shortlisted=shortlisted, updated_at=timezone.now()
+        shortlisted=shortlisted, updated_at=clock.now()
     )
     if not changed:
         raise Conflict(_("该方案已撤回或已处理，不能标记入围。请刷新页面。"))
@@ -521,7 +519,7 @@ def proposal_accept(*, actor: Any, proposal: Proposal) -> Any:
         raise InvalidInput(
             _("需求已于 %(day)s 截止，不能再选定方案。") % {"day": _chinese_date(demand.deadline)}
         )
-    now = timezone.now()
+    now = clock.now()
     # The demand row first: every decision on this demand serialises here.
     apply_transition(
         workflow=DEMAND,
@@ -630,7 +628,7 @@ def demands_daily(*, today: dt.date | None = None) -> DailyReport:
                     actor=None,
                     roles={SYSTEM},
                     note=note,
-                    updates={"decided_at": timezone.now(), "version": F("version") + 1},
+                    updates={"decided_at": clock.now(), "version": F("version") + 1},
                 )
                 rest = _not_select_rest(demand, actor=None, roles={SYSTEM}, note=note)
                 report.closed += 1

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 from sme.core.workflow import history
 
-from . import clock, permissions, selectors, services
+from . import permissions, selectors, services
 from .forms import DemandForm, HideForm, NoteForm, OfficerFilterForm, ProposalForm, ProviderFilterForm
 from .models import Demand, DemandStatus, Proposal, ProposalStatus
 from .workflow import DEMAND, DEMAND_OWNER, PROPOSAL

@@ -14,7 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
+from sme.core import clock
+
+from . import selectors
 from .models import Ticket, TicketMonthFigures
 
 MAX_MONTHS = 36
@@ -78,7 +80,7 @@ class TicketListAPI(generics.ListAPIView):
     serializer_class = TicketSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "today": services._today()}
+        return {**super().get_serializer_context(), "today": clock.today()}
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if not selectors.can_see_tickets(self.request.user):
@@ -89,7 +91,7 @@ class TicketListAPI(generics.ListAPIView):
             status=p.get("status", ""),
             overdue=p.get("overdue", "") in ("1", "true"),
             level=p.get("level", ""),
-            today=services._today(),
+            today=clock.today(),
         )
 
 
@@ -137,7 +139,7 @@ class TicketFiguresAPI(APIView):
             raise ValidationError({"months": [_("月数应为整数。")]}) from exc
         if not 1 <= n <= MAX_MONTHS:
             raise ValidationError({"months": [_("月数应在1至%(n)s之间。") % {"n": MAX_MONTHS}]})
-        months = selectors.last_months(services._today(), n)
+        months = selectors.last_months(clock.today(), n)
         rows = selectors.month_figures(district_id=district_id, months=months)
         results = []
         for month, row in zip(months, rows, strict=True):

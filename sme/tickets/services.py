@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sme.accounts.models import Role
-from sme.core import audit
+from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.uploads import inspect_upload, storage_path
 from sme.core.workflow import apply_transition
@@ -49,15 +49,6 @@ MAX_ATTACHMENTS = 5
 RATING_WINDOW_DAYS = 30
 SUBJECT_MAX = 120
 DESCRIPTION_MAX = 5000
-
-
-def _now() -> dt.datetime:
-    """The one clock of this app (tests move it)."""
-    return timezone.now()
-
-
-def _today() -> dt.date:
-    return timezone.localdate(_now())
 
 
 def _url(ticket: Ticket) -> str:
@@ -130,7 +121,7 @@ def ticket_file(
         raise NotAllowed(_("只有企业用户可以为本企业提出诉求。"))
     if enterprise.kind != OrganizationKind.ENTERPRISE:
         raise NotAllowed(_("只有企业可以提出诉求。"))
-    now = _now()
+    now = clock.now()
     today = timezone.localdate(now)
     problems: dict[str, list[str]] = {}
     subject = (subject or "").strip()
@@ -251,7 +242,7 @@ def ticket_acknowledge(*, actor: Any, ticket: Ticket, version: int | None = None
         ticket,
         actor=actor,
         action="acknowledge",
-        updates={"acknowledged_at": _now(), "assigned_officer": actor},
+        updates={"acknowledged_at": clock.now(), "assigned_officer": actor},
         version=version,
     )
     notify(
@@ -274,7 +265,7 @@ def ticket_answer(*, actor: Any, ticket: Ticket, answer: str, version: int | Non
         actor=actor,
         action="answer",
         note=answer,
-        updates={"answer": answer, "answered_at": _now(), "assigned_officer": actor},
+        updates={"answer": answer, "answered_at": clock.now(), "assigned_officer": actor},
         version=version,
     )
     notify(
@@ -288,7 +279,7 @@ def ticket_answer(*, actor: Any, ticket: Ticket, answer: str, version: int | Non
 
 def _close_updates(ticket: Ticket) -> dict[str, Any]:
     """Closing records whether it happened by the close due date (for the monthly on-time rate)."""
-    now = _now()
+    now = clock.now()
     return {"closed_at": now, "closed_on_time": timezone.localdate(now) <= ticket.close_due}
 
 
@@ -326,7 +317,7 @@ def ticket_reopen(*, actor: Any, ticket: Ticket, reason: str, version: int | Non
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写重新提出的理由。"), {"reason": [_("理由不能为空。")]})
-    today = _today()
+    today = clock.today()
     try:
         answer_due = add_workdays(today, max(ticket.answer_workdays - ticket.acknowledge_workdays, 1))
         close_due = add_workdays(today, max(ticket.close_workdays - ticket.acknowledge_workdays, 1))
@@ -338,7 +329,7 @@ def ticket_reopen(*, actor: Any, ticket: Ticket, reason: str, version: int | Non
         action="reopen",
         note=reason,
         updates={
-            "reopened_at": _now(),
+            "reopened_at": clock.now(),
             "reopen_reason": reason,
             "answered_at": None,
             "answer_due": answer_due,
@@ -363,7 +354,7 @@ def ticket_withdraw(*, actor: Any, ticket: Ticket, reason: str = "", version: in
         actor=actor,
         action="withdraw",
         note=reason,
-        updates={"withdrawn_at": _now()},
+        updates={"withdrawn_at": clock.now()},
         version=version,
     )
     notify(
@@ -378,7 +369,7 @@ def ticket_withdraw(*, actor: Any, ticket: Ticket, reason: str = "", version: in
 
 
 def _raise_level(ticket: Ticket, *, actor: Any, action: str, roles: set[str], note: str) -> Ticket:
-    updates: dict[str, Any] = {"escalated_at": _now(), **_bump()}
+    updates: dict[str, Any] = {"escalated_at": clock.now(), **_bump()}
     if action == "escalate":
         updates["escalation_reason"] = note[:300]
         updates["assigned_officer"] = None
@@ -443,7 +434,7 @@ def tickets_escalate_overdue(*, today: dt.date | None = None) -> list[int]:
     Idempotent: a ticket already at the city is not touched again, and a ticket moved by someone else
     meanwhile is skipped (compare-and-set), so running twice a day changes nothing the second time.
     """
-    today = today or _today()
+    today = today or clock.today()
     escalated: list[int] = []
     candidates = Ticket.objects.filter(overdue_filter(today), handling_level=HandlingLevel.DISTRICT)
     for ticket in candidates.select_related("district").order_by("pk"):
@@ -475,7 +466,7 @@ def ticket_rate(*, actor: Any, ticket: Ticket, stars: int, satisfied: bool, comm
         raise Conflict(_("诉求办结后才能评价。"))
     if ticket.rated_at is not None:
         raise Conflict(_("您已评价过该诉求，每件诉求只能评价一次。"))
-    if _now() > ticket.closed_at + dt.timedelta(days=RATING_WINDOW_DAYS):
+    if clock.now() > ticket.closed_at + dt.timedelta(days=RATING_WINDOW_DAYS):
         raise Conflict(_("已超过办结后%(n)s天的评价期限。") % {"n": RATING_WINDOW_DAYS})
     try:
         stars = int(stars)
@@ -488,7 +479,7 @@ def ticket_rate(*, actor: Any, ticket: Ticket, stars: int, satisfied: bool, comm
         satisfaction_stars=stars,
         satisfied=bool(satisfied),
         satisfaction_comment=comment,
-        rated_at=_now(),
+        rated_at=clock.now(),
         rated_by=actor,
         version=F("version") + 1,
     )
@@ -589,7 +580,7 @@ def ticket_figures_rebuild(*, since: dt.date | None = None) -> FiguresReport:
     if start is not None:
         existing = existing.filter(month__gte=start)
     existing.delete()
-    computed_at = _now()
+    computed_at = clock.now()
     rows = [
         TicketMonthFigures(
             month=month,
@@ -629,7 +620,7 @@ class DailyReport:
 
 def tickets_daily(*, today: dt.date | None = None) -> DailyReport:
     """Escalate overdue tickets and refresh the monthly figures of the last 13 months. Idempotent."""
-    today = today or _today()
+    today = today or clock.today()
     escalated = tickets_escalate_overdue(today=today)
     first = today.replace(day=1)
     for _i in range(FIGURES_MONTHS_REFRESHED - 1):

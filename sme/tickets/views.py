@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sme.core import clock
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
@@ -42,7 +43,7 @@ def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_list_role(request.user)
     form = TicketFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    today = services._today()
+    today = clock.today()
     qs = selectors.ticket_list(
         request.user,
         status=filters.get("status", ""),
@@ -69,7 +70,7 @@ def ticket_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprises = permissions.enterprises_of(request.user)
     if not enterprises:
         raise PermissionDenied(_("只有企业用户可以提出诉求。"))
-    today = services._today()
+    today = clock.today()
     types = selectors.types_in_force(today)
     initial: dict[str, Any] = {}
     if request.method == "GET":
@@ -124,7 +125,7 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_list_role(request.user)
     ticket = selectors.ticket_for(request.user, pk)
     roles = permissions.roles_for(request.user, ticket)
-    today = services._today()
+    today = clock.today()
     actions = TICKET.allowed_actions(ticket.status, roles)
     if ticket.reopened_at is not None:
         actions = [t for t in actions if t.action != "reopen"]
@@ -134,7 +135,7 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         and ticket.status == "closed"
         and ticket.rated_at is None
         and ticket.closed_at is not None
-        and services._now() <= ticket.closed_at + dt.timedelta(days=services.RATING_WINDOW_DAYS)
+        and clock.now() <= ticket.closed_at + dt.timedelta(days=services.RATING_WINDOW_DAYS)
     )
     stages = [
         (_("受理"), ticket.acknowledge_due, ticket.acknowledged_at, ticket.status == "filed"),
@@ -246,7 +247,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         int(form.cleaned_data["district"]) if form.is_valid() and form.cleaned_data["district"] else None
     )
     district = next((d for d in districts if d.pk == district_id), None)
-    months = selectors.last_months(services._today())
+    months = selectors.last_months(clock.today())
     rows = selectors.month_figures(district_id=district_id, months=months)
     table = list(zip(months, rows, strict=True))
     chart = {

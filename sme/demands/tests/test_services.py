@@ -10,7 +10,7 @@ from django.core import mail  # noqa: F401
 
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.models import AuditLog, TransitionLog
-from sme.demands import clock, services
+from sme.demands import services
 from sme.demands.models import Demand, DemandStatus, Proposal, ProposalStatus
 from sme.demands.tests import factories as f
 from sme.notifications.models import Notification
@@ -172,7 +172,7 @@ def test_bad_demand_input_names_the_field(enterprise_owner, fields, field, messa
     assert not Demand.objects.exists()
 
 
-def test_deadline_in_the_past_refused(enterprise_owner):
+def test_deadline_in_the_past_refused(enterprise_owner, clock):
     with pytest.raises(InvalidInput) as error:
         f.demand(enterprise_owner, deadline=clock.today() - dt.timedelta(days=1))
     assert "截止日期" in error.value.field_errors["deadline"][0]
@@ -201,7 +201,7 @@ def test_bad_proposal_input_names_the_field(enterprise_owner, provider_user, pri
     assert not Proposal.objects.exists()
 
 
-def test_only_enterprise_members_post(provider_user, enterprise_owner):
+def test_only_enterprise_members_post(provider_user, enterprise_owner, clock):
     with pytest.raises(NotAllowed):
         services.demand_create(
             actor=provider_user,
@@ -238,31 +238,31 @@ def test_revoked_certification_does_not_count(enterprise_owner, wanzhou):
 # --- deadlines and the daily job ------------------------------------------------------------------
 
 
-def test_proposals_refused_after_the_deadline_before_the_job(enterprise_owner, provider_user, monkeypatch):
+def test_proposals_refused_after_the_deadline_before_the_job(enterprise_owner, provider_user, clock):
     deadline = clock.today() + dt.timedelta(days=3)
     demand = f.demand(enterprise_owner, deadline=deadline)
-    monkeypatch.setattr(clock, "today", lambda: deadline)
+    clock.pin(deadline)
     f.proposal(provider_user, demand)  # the deadline day itself still counts
     services.proposal_withdraw(actor=provider_user, proposal=Proposal.objects.get())
-    monkeypatch.setattr(clock, "today", lambda: deadline + dt.timedelta(days=1))
+    clock.pin(deadline + dt.timedelta(days=1))
     with pytest.raises(InvalidInput) as error:
         f.proposal(provider_user, demand)
     assert "截止" in error.value.message
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN  # the job has not run yet
 
 
-def test_accept_after_the_deadline_refused(enterprise_owner, provider_user, monkeypatch):
+def test_accept_after_the_deadline_refused(enterprise_owner, provider_user, clock):
     deadline = clock.today() + dt.timedelta(days=3)
     demand = f.demand(enterprise_owner, deadline=deadline)
     p = f.proposal(provider_user, demand)
-    monkeypatch.setattr(clock, "today", lambda: deadline + dt.timedelta(days=1))
+    clock.pin(deadline + dt.timedelta(days=1))
     with pytest.raises(InvalidInput):
         services.proposal_accept(actor=enterprise_owner, proposal=p)
     assert not Order.objects.exists()
 
 
 def test_daily_job_closes_past_deadline_and_is_idempotent(
-    enterprise_owner, providers, monkeypatch, django_capture_on_commit_callbacks
+    enterprise_owner, providers, clock, django_capture_on_commit_callbacks
 ):
     first, second = providers
     deadline = clock.today() + dt.timedelta(days=2)
@@ -290,7 +290,7 @@ def test_daily_job_closes_past_deadline_and_is_idempotent(
     assert TransitionLog.objects.filter(workflow="demand", object_id=str(due.pk)).count() == 1
 
 
-def test_daily_command_and_task(enterprise_owner, monkeypatch):
+def test_daily_command_and_task(enterprise_owner, clock):
     from django.core.management import call_command
 
     from sme.core.tasks import run_daily

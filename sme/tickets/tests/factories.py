@@ -1,4 +1,4 @@
-"""Tickets' own test helpers: orders between the personas' organizations, a movable clock, tickets."""
+"""Tickets' own test helpers: orders between the personas' organizations, moments in Chongqing time, tickets."""
 
 from __future__ import annotations
 
@@ -22,17 +22,6 @@ _numbers = itertools.count(1)
 def at(day: str, hour: int = 10) -> dt.datetime:
     """A moment in Chongqing time on ``day`` (YYYY-MM-DD)."""
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=SHANGHAI)
-
-
-class Clock:
-    """Stands in for ``services._now`` so tests can file on 2026-09-30 and act days later."""
-
-    def __init__(self, monkeypatch: Any, start: dt.datetime) -> None:
-        self.now = start
-        monkeypatch.setattr(services, "_now", lambda: self.now)
-
-    def set(self, day: str, hour: int = 10) -> None:
-        self.now = at(day, hour)
 
 
 def org_of(user: Any) -> Organization:

@@ -8,14 +8,15 @@ from sme.testing.factories import OrganizationFactory, UserFactory
 from sme.tickets import services
 from sme.tickets.models import Ticket, TicketStatus
 
-from .factories import Clock, at, file_general, file_order_complaint, make_order, org_of
+from .factories import at, file_general, file_order_complaint, make_order, org_of
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, at("2026-09-30"))
+@pytest.fixture(autouse=True)
+def _filed_before_national_day(clock):
+    """The platform clock stands on 2026-09-30 (the day before the holiday) unless a test moves it."""
+    clock.pin(at("2026-09-30"))
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_form_names_the_missing_order(client, clock, enterprise_owner):
 
 
 def test_detail_shows_due_dates_overdue_badge_and_actions(client, clock, complaint, district_officer):
-    clock.set("2026-10-09")
+    clock.pin(at("2026-10-09"))
     page = (
         login(client, district_officer).get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
     )
@@ -171,7 +172,7 @@ def test_list_has_no_n_plus_one(
 def test_todos_for_officer_and_enterprise(clock, complaint, district_officer, enterprise_owner):
     from sme.core.todos import todos_for
 
-    clock.set("2026-10-09")
+    clock.pin(at("2026-10-09"))
     titles = [t.title for t in todos_for(district_officer)]
     assert "1 件诉求待处理（1 件已超时）" in titles
     t = services.ticket_acknowledge(actor=district_officer, ticket=complaint)
@@ -180,9 +181,9 @@ def test_todos_for_officer_and_enterprise(clock, complaint, district_officer, en
     assert "诉求已办结，请评价办理情况" in [x.title for x in todos_for(enterprise_owner)]
 
 
-def test_public_figures_page_and_api(client, clock, complaint, monkeypatch, wanzhou):
+def test_public_figures_page_and_api(client, clock, complaint, wanzhou):
     services.ticket_figures_rebuild()
-    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 10, 15))
+    clock.pin(dt.date(2026, 10, 15))
     page = client.get(reverse("tickets:figures"))
     assert page.status_code == 200
     html = page.content.decode()
