@@ -26,12 +26,10 @@ class DemandsConfig(AppConfig):
 
         audit.register_actions(
             {
-                "demand.create": _("发布需求"),
                 "demand.hide": _("隐藏需求"),
                 "demand.unhide": _("恢复显示需求"),
                 "demand_proposal.revise": _("修改响应方案"),
                 "demand_proposal.shortlist": _("列入候选方案"),
-                "demand_proposal.submit": _("提交响应方案"),
                 "demand_proposal.unshortlist": _("移出候选方案"),
             }
         )

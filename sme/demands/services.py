@@ -27,7 +27,7 @@ from sme.catalog.models import ServiceCategory
 from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.money import format_yuan
-from sme.core.workflow import apply_transition
+from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 from sme.organizations.models import Organization, OrganizationKind, VerificationStatus
 from sme.regions.models import Region
@@ -177,13 +177,14 @@ def demand_create(
         district=where,
         visibility=visibility,
     )
-    audit.record(
-        "demand.create",
-        actor=actor,
+    return start_transition(
+        workflow=DEMAND,
         obj=demand,
-        summary=_("发布需求：%(title)s，截止 %(day)s") % {"title": title, "day": _chinese_date(deadline)},  # type: ignore[arg-type]
+        action="create",
+        actor=actor,
+        roles=demand_roles(actor, demand),
+        changes={"deadline": [None, deadline.isoformat()]},
     )
-    return demand
 
 
 def _proposers_notice(proposals: list[Proposal], *, title: str, body: str, url: str) -> None:
@@ -375,12 +376,16 @@ def proposal_submit(
     except IntegrityError as exc:  # another tab of the same provider was quicker
         raise Conflict(_("本机构刚刚已提交过方案，请刷新页面后修改原方案。")) from exc
     _touch_demand(demand)
-    audit.record(
-        "demand_proposal.submit",
-        actor=actor,
+    start_transition(
+        workflow=PROPOSAL,
         obj=proposal,
-        summary=_("提交方案：报价 %(price)s，%(days)d 个工作日")
-        % {"price": format_yuan(terms["price"]), "days": terms["delivery_workdays"]},
+        action="submit",
+        actor=actor,
+        roles=proposal_roles(actor, proposal),
+        changes={
+            "price": [None, str(terms["price"])],
+            "delivery_workdays": [None, terms["delivery_workdays"]],
+        },
     )
     notify(
         enterprise_people(demand.enterprise_id),
@@ -448,8 +453,6 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal, note: str = "") -> Prop
     """The provider takes its proposal back while the demand is open."""
     roles = proposal_roles(actor, proposal) & {PROPOSER}
     demand = proposal.demand
-    if roles and demand.status != DemandStatus.OPEN:
-        raise Conflict(_("需求已结束，方案不能再撤回。"))
     apply_transition(workflow=PROPOSAL, obj=proposal, action="withdraw", actor=actor, roles=roles, note=note)
     notify(
         enterprise_people(demand.enterprise_id),
@@ -515,12 +518,8 @@ def proposal_accept(*, actor: Any, proposal: Proposal) -> Any:
         raise NotAllowed(_("只有发布该需求的企业可以选定方案。"))
     if proposal.status != ProposalStatus.SUBMITTED:
         PROPOSAL.check("accept", proposal.status, roles)  # raises Conflict naming the status
-    if demand.status == DemandStatus.OPEN and demand.deadline < clock.today():
-        raise InvalidInput(
-            _("需求已于 %(day)s 截止，不能再选定方案。") % {"day": _chinese_date(demand.deadline)}
-        )
     now = clock.now()
-    # The demand row first: every decision on this demand serialises here.
+    # The demand row first: every decision on this demand serialises here (its guard: the deadline).
     apply_transition(
         workflow=DEMAND,
         obj=demand,

@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
-from sme.core.workflow import apply_transition
+from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 
 from . import permissions, selectors, targets
@@ -59,14 +58,14 @@ def report_file(*, actor: Any, kind: str, target_id: int, reason: str, reason_te
         reason=reason,
         reason_text=reason_text,
     )
-    audit.record(
-        "moderation_report.file",
-        actor=actor,
+    return start_transition(
+        workflow=REPORT,
         obj=report,
-        summary=_("举报%(kind)s #%(id)s：%(reason)s")
-        % {"kind": TargetKind(kind).label, "id": target.obj.pk, "reason": ReportReason(reason).label},
+        action="file",
+        actor=actor,
+        roles=permissions.reporter_roles(actor),
+        changes={"reason": [None, reason]},
     )
-    return report
 
 
 @transaction.atomic

@@ -28,7 +28,6 @@ class TicketsConfig(AppConfig):
 
         audit.register_actions(
             {
-                "ticket.file": _("提出诉求"),
                 "ticket.rate": _("评价诉求办理"),
             }
         )

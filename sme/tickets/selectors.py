@@ -17,11 +17,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from sme.accounts.models import Role
+from sme.core.workflow import START, HistoryEntry, history
 from sme.organizations.models import MembershipStatus
 from sme.organizations.permissions import jurisdiction_district_ids
 
 from .models import OPEN_STATUSES, HandlingLevel, Ticket, TicketMonthFigures, TicketStatus, TicketType
 from .services import overdue_filter
+from .workflow import HANDLING, TICKET
 
 
 def can_see_tickets(user: Any) -> bool:
@@ -52,6 +54,27 @@ def ticket_for(user: Any, pk: int) -> Ticket:
     if ticket is None:
         raise Http404
     return ticket
+
+
+def timeline(ticket: Ticket) -> list[HistoryEntry]:
+    """Everything that happened to the ticket, oldest first: its status moves and its handling level.
+
+    Tickets filed before the creation row was logged get one made from their filing time.
+    """
+    entries = history(TICKET, ticket) + history(HANDLING, ticket)
+    if not any(e.action == "file" for e in entries):
+        entries.append(
+            HistoryEntry(
+                at=ticket.filed_at,
+                actor=ticket.filed_by,
+                action="file",
+                label=TICKET.action_label("file"),
+                from_status=TICKET.status_labels[START],
+                to_status=TICKET.status_labels[TicketStatus.FILED],
+                note="",
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
 
 
 def ticket_list(

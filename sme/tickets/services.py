@@ -27,14 +27,13 @@ from sme.accounts.models import Role
 from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.uploads import inspect_upload, storage_path
-from sme.core.workflow import apply_transition
+from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind
 from sme.workdays.calendar import CalendarNotCovered, add_workdays
 
 from . import permissions
 from .models import (
-    OPEN_STATUSES,
     HandlingLevel,
     Ticket,
     TicketAttachment,
@@ -184,11 +183,12 @@ def ticket_file(
             sha256=info.sha256,
             uploaded_by=actor,
         )
-    audit.record(
-        "ticket.file",
-        actor=actor,
+    start_transition(
+        workflow=TICKET,
         obj=ticket,
-        summary=_("提出诉求：%(type)s，%(subject)s") % {"type": ticket_type.name, "subject": subject},
+        action="file",
+        actor=actor,
+        roles=permissions.roles_for(actor, ticket),
         changes={
             "district": ticket.district_id,
             "rule_version": ticket.rule_version,
@@ -222,7 +222,7 @@ def _move(
 ) -> Ticket:
     _check_version(ticket, version)
     roles = permissions.roles_for(actor, ticket)
-    result = apply_transition(
+    return apply_transition(
         workflow=TICKET,
         obj=ticket,
         action=action,
@@ -231,8 +231,6 @@ def _move(
         note=note,
         updates={**(updates or {}), **_bump()},
     )
-    assert isinstance(result, Ticket)
-    return result
 
 
 @transaction.atomic
@@ -376,7 +374,7 @@ def _raise_level(ticket: Ticket, *, actor: Any, action: str, roles: set[str], no
     else:
         updates["escalation_reason"] = note[:300] or _("市级提级办理")
         updates["assigned_officer"] = actor
-    result = apply_transition(
+    return apply_transition(
         workflow=HANDLING,
         obj=ticket,
         action=action,
@@ -386,16 +384,12 @@ def _raise_level(ticket: Ticket, *, actor: Any, action: str, roles: set[str], no
         status_field="handling_level",
         updates=updates,
     )
-    assert isinstance(result, Ticket)
-    return result
 
 
 @transaction.atomic
 def ticket_take_over(*, actor: Any, ticket: Ticket, note: str = "", version: int | None = None) -> Ticket:
     """A city officer takes an open ticket over from the district (any time before it is closed)."""
     _check_version(ticket, version)
-    if ticket.status not in OPEN_STATUSES:
-        raise Conflict(_("该诉求已办结或已撤回，无需提级办理。"))
     roles = permissions.roles_for(actor, ticket) & {CITY}
     ticket = _raise_level(ticket, actor=actor, action="take_over", roles=roles, note=note.strip())
     notify(

@@ -22,7 +22,6 @@ from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 from sme.core.uploads import accept_attribute, describe_kinds
-from sme.core.workflow import history
 
 from . import permissions, selectors, services
 from .forms import FiguresFilterForm, NoteForm, RateForm, TicketFileForm, TicketFilterForm
@@ -115,11 +114,6 @@ def ticket_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _timeline(ticket: Any) -> list[Any]:
-    entries = history(TICKET, ticket) + history(HANDLING, ticket)
-    return sorted(entries, key=lambda e: e.at)
-
-
 @login_required
 def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_list_role(request.user)
@@ -155,7 +149,7 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_rate": can_rate,
             "rate_form": RateForm(),
             "note_form": NoteForm(initial={"version": ticket.version}),
-            "timeline": _timeline(ticket),
+            "timeline": selectors.timeline(ticket),
             "attachments": list(ticket.attachments.all()),
             "stages": stages,
             "today": today,

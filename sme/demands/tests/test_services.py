@@ -56,7 +56,12 @@ def test_full_flow_two_proposals_one_accepted(
             "action", flat=True
         )
     )
-    assert logged == {"award", "accept", "not_select"}
+    # The creation rows (posting, each proposal) and every later move.
+    assert logged == {"create", "submit", "award", "accept", "not_select"}
+    assert TransitionLog.objects.filter(
+        workflow="demand", object_id=str(demand.pk), action="create", from_status="created", to_status="open"
+    ).exists()
+    assert AuditLog.objects.filter(action="demand_proposal.submit", object_id=str(p2.pk)).count() == 1
 
 
 def test_accept_is_all_or_nothing_when_the_order_is_refused(enterprise_owner, providers, monkeypatch):
@@ -145,6 +150,20 @@ def test_withdrawn_proposal_makes_room_for_a_new_one(enterprise_owner, provider_
     assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.WITHDRAWN
     again = f.proposal(provider_user, demand, price="48000")
     assert again.pk != p.pk
+
+
+def test_withdrawing_after_the_demand_ended_is_refused_even_from_a_stale_page(
+    enterprise_owner, provider_user
+):
+    demand = f.demand(enterprise_owner)
+    p = f.proposal(provider_user, demand)
+    stale = Proposal.objects.select_related("demand").get(pk=p.pk)  # the demand read while open
+    services.demand_close(actor=enterprise_owner, demand=Demand.objects.get(pk=demand.pk))
+    stale.status = ProposalStatus.SUBMITTED  # as the provider's page still shows it
+    with pytest.raises(Conflict) as error:
+        services.proposal_withdraw(actor=provider_user, proposal=stale)
+    assert "需求已结束" in error.value.message
+    assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.NOT_SELECTED
 
 
 def test_enterprise_cannot_withdraw_a_providers_proposal(enterprise_owner, provider_user):
@@ -287,7 +306,8 @@ def test_daily_job_closes_past_deadline_and_is_idempotent(
 
     again = services.demands_daily(today=deadline + dt.timedelta(days=1))
     assert (again.closed, again.proposals_not_selected) == (0, 0)
-    assert TransitionLog.objects.filter(workflow="demand", object_id=str(due.pk)).count() == 1
+    closes = TransitionLog.objects.filter(workflow="demand", object_id=str(due.pk), action="close")
+    assert closes.count() == 1
 
 
 def test_daily_command_and_task(enterprise_owner, clock):

@@ -77,7 +77,9 @@ def test_city_officer_decides_anywhere_and_all_open_reports_on_target_close_toge
     decided = services.report_decide(actor=city_officer, report=second, decision="dismiss")
     assert [r.pk for r in decided] == [second.pk, first.pk]
     assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.DISMISSED}
-    assert TransitionLog.objects.filter(workflow="moderation_report").count() == 2
+    logged = TransitionLog.objects.filter(workflow="moderation_report")
+    assert logged.filter(action="dismiss").count() == 2
+    assert logged.filter(action="file", from_status="created", to_status="open").count() == 2
     rating.refresh_from_db()
     assert not rating.is_hidden
     with pytest.raises(Conflict):

@@ -149,7 +149,7 @@ def test_full_handling_closes_on_time_and_is_rated_once(clock, enterprise_owner,
             "action", flat=True
         )
     )
-    assert actions == ["acknowledge", "answer", "confirm"]
+    assert actions == ["file", "acknowledge", "answer", "confirm"]  # the creation row first
     assert AuditLog.objects.filter(action="ticket.rate", object_id=str(ticket.pk)).exists()
 
 
@@ -284,6 +284,16 @@ def test_city_officer_may_take_over_any_time_district_cannot(
     assert ticket.assigned_officer == city_officer
     with pytest.raises(Conflict):
         services.ticket_take_over(actor=city_officer, ticket=ticket)
+
+
+def test_take_over_of_a_withdrawn_ticket_is_refused_by_the_guard(clock, enterprise_owner, city_officer):
+    ticket = file_general(enterprise_owner)
+    read_before = Ticket.objects.get(pk=ticket.pk)  # the city officer's page, still open
+    services.ticket_withdraw(actor=enterprise_owner, ticket=ticket)
+    with pytest.raises(Conflict) as error:
+        services.ticket_take_over(actor=city_officer, ticket=read_before)
+    assert "无需提级办理" in error.value.message
+    assert Ticket.objects.get(pk=ticket.pk).handling_level == HandlingLevel.DISTRICT
 
 
 # --- monthly figures --------------------------------------------------------------------------

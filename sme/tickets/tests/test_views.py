@@ -136,6 +136,7 @@ def test_officer_acknowledges_and_answers_through_the_page(
     assert complaint.status == TicketStatus.ANSWERED and complaint.answer == "已约谈"
     page = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
     assert "受理" in page and "已约谈" in page  # timeline from the transition log
+    assert "提出诉求（新建 → 待受理）" in page  # the creation row opens it
 
 
 def test_enterprise_cannot_act_as_officer(client, complaint, enterprise_owner):
