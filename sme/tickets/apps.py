@@ -31,10 +31,13 @@ class TicketsConfig(AppConfig):
                 "ticket.rate": _("评价诉求办理"),
             }
         )
-        from sme.core import todos
+        from sme.core import files, todos
 
         from .loader import load_after_migrate
+        from .models import TicketAttachment
+        from .selectors import may_read_attachment
         from .todos import todos_for
 
         todos.register(todos_for)
+        files.register(TicketAttachment, can_read=may_read_attachment)
         post_migrate.connect(load_after_migrate, sender=self)

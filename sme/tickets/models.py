@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sme.core.files import StoredFile
 from sme.core.models import TimeStampedModel
 
 
@@ -207,26 +208,16 @@ class Ticket(TimeStampedModel):
         return due is not None and today > due
 
 
-class TicketAttachment(models.Model):
-    """A file the enterprise attached when filing; checked by content (sme.core.uploads)."""
+class TicketAttachment(StoredFile):
+    """A file the enterprise attached when filing, stored with ``sme.core.files.store_upload`` and
+    served by the one audited download view to whoever may see the ticket (``selectors``)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), upload_to="tickets/%Y/%m/", max_length=200)
-    label = models.CharField(_("文件名"), max_length=220)
-    file_kind = models.CharField(max_length=10)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("诉求附件")
         verbose_name_plural = _("诉求附件")
         ordering = ["ticket", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class TicketMonthFigures(models.Model):

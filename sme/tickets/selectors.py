@@ -21,7 +21,15 @@ from sme.core.workflow import START, HistoryEntry, history
 from sme.organizations.models import MembershipStatus
 from sme.organizations.permissions import jurisdiction_district_ids
 
-from .models import OPEN_STATUSES, HandlingLevel, Ticket, TicketMonthFigures, TicketStatus, TicketType
+from .models import (
+    OPEN_STATUSES,
+    HandlingLevel,
+    Ticket,
+    TicketAttachment,
+    TicketMonthFigures,
+    TicketStatus,
+    TicketType,
+)
 from .services import overdue_filter
 from .workflow import HANDLING, TICKET
 
@@ -75,6 +83,15 @@ def timeline(ticket: Ticket) -> list[HistoryEntry]:
             )
         )
     return sorted(entries, key=lambda e: e.at)
+
+
+def may_read_attachment(user: Any, attachment: TicketAttachment) -> bool:
+    """The read rule of ``files:download`` for 诉求 attachments: whoever may open the ticket."""
+    return tickets_visible_to(user).filter(pk=attachment.ticket_id).exists()
+
+
+def attachments_of(ticket: Ticket) -> list[TicketAttachment]:
+    return list(TicketAttachment.objects.filter(ticket=ticket).order_by("uploaded_at", "id"))
 
 
 def ticket_list(

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -26,7 +25,8 @@ from django.utils.translation import gettext as _
 from sme.accounts.models import Role
 from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
-from sme.core.uploads import inspect_upload, storage_path
+from sme.core.files import store_upload
+from sme.core.uploads import inspect_upload
 from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind
@@ -172,17 +172,7 @@ def ticket_file(
     ticket.number = f"SQ{today.year}{ticket.pk:07d}"
     Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     for upload, info in checked:
-        name = default_storage.save(storage_path("tickets", info), upload)
-        TicketAttachment.objects.create(
-            ticket=ticket,
-            file=name,
-            label=info.label,
-            file_kind=info.kind,
-            content_type=info.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=actor,
-        )
+        store_upload(TicketAttachment, upload, prefix="tickets", actor=actor, info=info, ticket=ticket)
     start_transition(
         workflow=TICKET,
         obj=ticket,

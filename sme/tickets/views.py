@@ -11,8 +11,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -150,7 +150,7 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "rate_form": RateForm(),
             "note_form": NoteForm(initial={"version": ticket.version}),
             "timeline": selectors.timeline(ticket),
-            "attachments": list(ticket.attachments.all()),
+            "attachments": selectors.attachments_of(ticket),
             "stages": stages,
             "today": today,
             "overdue": ticket.is_overdue(today),
@@ -218,19 +218,6 @@ def ticket_rate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("感谢您的评价。"))
     return redirect("tickets:detail", pk=ticket.pk)
-
-
-@login_required
-def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
-    _require_list_role(request.user)
-    ticket = selectors.ticket_for(request.user, pk)
-    attachment = get_object_or_404(ticket.attachments, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.label,
-        content_type=attachment.content_type,
-    )
 
 
 def figures(request: HttpRequest) -> HttpResponse:

@@ -1,9 +1,11 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import login
+from sme.core.models import AuditLog
 from sme.testing.factories import OrganizationFactory, UserFactory
 from sme.tickets import services
 from sme.tickets.models import Ticket, TicketStatus
@@ -207,3 +209,74 @@ def test_ticket_api_is_scoped(client, complaint, other_district_officer, distric
     assert login(client, district_officer).get(url).json()["count"] == 1
     assert login(client, other_district_officer).get(url).json()["count"] == 0
     assert login(client, provider_user).get(url).status_code == 403
+
+
+# --- attachments: stored once, served by the one audited download view ------------------------
+
+
+@pytest.fixture
+def with_attachment(settings, tmp_path, client, enterprise_owner, order):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    login(client, enterprise_owner)
+    from sme.tickets.models import TicketType
+
+    pdf = SimpleUploadedFile("合同扫描件.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    response = client.post(
+        reverse("tickets:new"),
+        {
+            "enterprise": org_of(enterprise_owner).pk,
+            "ticket_type": TicketType.objects.get(key="order_complaint").pk,
+            "order": order.pk,
+            "subject": "交付延误",
+            "description": "见附件合同第三条。",
+            "files": [pdf],
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    return Ticket.objects.get().attachments.get()
+
+
+def test_attachment_is_stored_with_its_checks_and_linked_through_the_download_view(
+    client, with_attachment, enterprise_owner
+):
+    attachment = with_attachment
+    assert (attachment.label, attachment.file_kind, attachment.uploaded_by) == (
+        "合同扫描件.pdf",
+        "pdf",
+        enterprise_owner,
+    )
+    assert attachment.download_url == f"/files/tickets.ticketattachment/{attachment.pk}/"
+    page = login(client, enterprise_owner).get(reverse("tickets:detail", args=[attachment.ticket_id]))
+    assert f'href="{attachment.download_url}"' in page.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["enterprise_owner", "district_officer", "city_officer", "admin_user"])
+def test_who_sees_the_ticket_downloads_its_attachment_and_it_is_audited(
+    client, request, with_attachment, persona
+):
+    user = request.getfixturevalue(persona)
+    response = login(client, user).get(with_attachment.download_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+    row = AuditLog.objects.get(action="file.download")
+    assert (row.actor, row.object_type, row.object_id) == (
+        user,
+        "tickets.ticketattachment",
+        str(with_attachment.pk),
+    )
+
+
+@pytest.mark.parametrize("persona", ["other_district_officer", "provider_user", "expert", "stranger"])
+def test_outside_the_tickets_scope_the_attachment_is_404_and_nothing_is_audited(
+    client, request, with_attachment, persona, yuzhong
+):
+    if persona == "stranger":
+        user = UserFactory(role="enterprise")
+        OrganizationFactory(verified=True, owner=user, district=yuzhong)
+    else:
+        user = request.getfixturevalue(persona)
+    assert login(client, user).get(with_attachment.download_url).status_code == 404
+    client.logout()
+    assert client.get(with_attachment.download_url).status_code == 404  # anonymous too
+    assert not AuditLog.objects.filter(action="file.download").exists()
