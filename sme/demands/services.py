@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,9 +23,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sme.catalog.models import ServiceCategory
-from sme.core import audit, clock
+from sme.core import audit, clock, parsing
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.money import format_yuan
+from sme.core.parsing import Problems
+from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 from sme.organizations.models import Organization, OrganizationKind, VerificationStatus
@@ -49,7 +50,11 @@ from .workflow import DEMAND, DEMAND_OWNER, PROPOSAL, PROPOSER, SYSTEM
 TITLE_MAX = 120
 MAX_DEADLINE_DAYS = 365
 MAX_DELIVERY_WORKDAYS = 730
-MONEY_MAX = Decimal("9999999999.99")
+
+
+# Status moves bump the version too, so that an edit read before the move is refused after it.
+def _next_version() -> dict[str, Any]:
+    return {"version": F("version") + 1}
 
 
 def _demand_url(demand: Demand) -> str:
@@ -63,50 +68,30 @@ def _chinese_date(day: dt.date) -> str:
 # --- input ------------------------------------------------------------------------------------
 
 
-def _money(value: Any, name: str, label: str, problems: dict[str, list[str]]) -> Decimal | None:
-    """A sum in 元: empty is ``None``; otherwise a non-negative number with at most two decimals."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-    except (InvalidOperation, ValueError):
-        problems.setdefault(name, []).append(_("%(label)s请填写数字（单位：元）。") % {"label": label})
-        return None
-    if not number.is_finite() or number < 0:
-        problems.setdefault(name, []).append(_("%(label)s不能为负数。") % {"label": label})
-        return None
-    if number > MONEY_MAX:
-        problems.setdefault(name, []).append(_("%(label)s超出可填写的范围。") % {"label": label})
-        return None
-    if number != number.quantize(Decimal("0.01")):
-        problems.setdefault(name, []).append(_("%(label)s最多保留两位小数。") % {"label": label})
-        return None
-    return number
-
-
-def _raise_if(problems: dict[str, list[str]]) -> None:
+def _raise_if(problems: Problems) -> None:
+    """Every bad field at once; the first problem found is the message on top."""
     if problems:
-        first = next(iter(problems.values()))[0]
-        raise InvalidInput(first, problems)
+        problems.raise_if_any(next(iter(problems.by_field.values()))[0])
 
 
 def _clean_terms(price: Any, delivery_workdays: Any, approach: Any) -> dict[str, Any]:
-    problems: dict[str, list[str]] = {}
-    amount = _money(price, "price", _("报价"), problems)
+    problems = Problems()
+    amount = parsing.money(price, "price", problems, label=_("报价"))
     if amount is None and "price" not in problems:
-        problems["price"] = [_("请填写报价（元）。")]
-    try:
-        days = int(str(delivery_workdays).strip())
-    except (TypeError, ValueError):
-        days = None
-        problems["delivery_workdays"] = [_("请填写交付时间（工作日），为整数。")]
-    if days is not None and not 1 <= days <= MAX_DELIVERY_WORKDAYS:
-        problems["delivery_workdays"] = [
-            _("交付时间应在 1 至 %(max)d 个工作日之间。") % {"max": MAX_DELIVERY_WORKDAYS}
-        ]
+        problems.add("price", _("请填写报价（元）。"))
+    days = parsing.integer(
+        delivery_workdays,
+        "delivery_workdays",
+        problems,
+        label=_("交付时间"),
+        unit=_("工作日"),
+        minimum=1,
+        maximum=MAX_DELIVERY_WORKDAYS,
+        required=True,
+    )
     text = (approach or "").strip()
     if not text:
-        problems["approach"] = [_("请填写服务方案：怎样做、交付什么。")]
+        problems.add("approach", _("请填写服务方案：怎样做、交付什么。"))
     _raise_if(problems)
     return {"price": amount, "delivery_workdays": days, "approach": text}
 
@@ -133,35 +118,35 @@ def demand_create(
         raise NotAllowed(_("只有已认证企业的成员可以为本企业发布需求。"))
     if enterprise.verification_status != VerificationStatus.VERIFIED:
         raise NotAllowed(_("企业信息通过区县审核后才能发布需求。"))
-    problems: dict[str, list[str]] = {}
+    problems = Problems()
     title = (title or "").strip()
     if not title:
-        problems["title"] = [_("请填写需求名称。")]
+        problems.add("title", _("请填写需求名称。"))
     elif len(title) > TITLE_MAX:
-        problems["title"] = [_("需求名称不能超过 %(n)d 个字。") % {"n": TITLE_MAX}]
+        problems.add("title", _("需求名称不能超过 %(n)d 个字。") % {"n": TITLE_MAX})
     description = (description or "").strip()
     if not description:
-        problems["description"] = [_("请填写需求描述：要解决什么问题、期望交付什么。")]
+        problems.add("description", _("请填写需求描述：要解决什么问题、期望交付什么。"))
     if category is None:
-        problems["category"] = [_("请选择服务类别。")]
+        problems.add("category", _("请选择服务类别。"))
     elif not category.is_active:
-        problems["category"] = [_("该服务类别已停用，请另选。")]
-    low = _money(budget_min, "budget_min", _("预算下限"), problems)
-    high = _money(budget_max, "budget_max", _("预算上限"), problems)
+        problems.add("category", _("该服务类别已停用，请另选。"))
+    low = parsing.money(budget_min, "budget_min", problems, label=_("预算下限"))
+    high = parsing.money(budget_max, "budget_max", problems, label=_("预算上限"))
     if low is not None and high is not None and low > high:
-        problems.setdefault("budget_max", []).append(_("预算上限不能低于预算下限。"))
+        problems.add("budget_max", _("预算上限不能低于预算下限。"))
     today = clock.today()
     if deadline is None:
-        problems["deadline"] = [_("请填写截止日期。")]
+        problems.add("deadline", _("请填写截止日期。"))
     elif deadline < today:
-        problems["deadline"] = [_("截止日期不能早于今天。")]
+        problems.add("deadline", _("截止日期不能早于今天。"))
     elif deadline > today + dt.timedelta(days=MAX_DEADLINE_DAYS):
-        problems["deadline"] = [_("截止日期最长为一年以内。")]
+        problems.add("deadline", _("截止日期最长为一年以内。"))
     if visibility not in DemandVisibility.values:
-        problems["visibility"] = [_("请选择可见范围。")]
+        problems.add("visibility", _("请选择可见范围。"))
     where = district or enterprise.district
     if not current_districts().filter(pk=where.pk).exists():
-        problems["district"] = [_("请选择本市现行的区县。")]
+        problems.add("district", _("请选择本市现行的区县。"))
     _raise_if(problems)
     assert category is not None and deadline is not None  # checked above
     demand = Demand.objects.create(
@@ -203,7 +188,13 @@ def _not_select_rest(
     rest = list(in_running.select_related("provider"))
     for proposal in rest:
         apply_transition(
-            workflow=PROPOSAL, obj=proposal, action="not_select", actor=actor, roles=roles, note=note
+            workflow=PROPOSAL,
+            obj=proposal,
+            action="not_select",
+            actor=actor,
+            roles=roles,
+            note=note,
+            updates=_next_version(),
         )
     return rest
 
@@ -220,7 +211,7 @@ def _end_demand(*, actor: Any, demand: Demand, action: str, note: str) -> Demand
         actor=actor,
         roles=roles,
         note=note,
-        updates={"decided_at": clock.now(), "version": F("version") + 1},
+        updates={"decided_at": clock.now(), **_next_version()},
     )
     ended = _("企业已撤回该需求。") if action == "withdraw" else _("企业已结束征集，未选定方案。")
     rest = _not_select_rest(demand, actor=actor, roles=roles, note=ended)
@@ -254,17 +245,9 @@ def demand_hide(*, actor: Any, demand: Demand, reason: str) -> Demand:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写屏蔽理由。"), {"reason": [_("请填写屏蔽理由。")]})
-    now = clock.now()
-    changed = Demand.objects.filter(pk=demand.pk, is_hidden=False).update(
-        is_hidden=True,
-        hidden_reason=reason,
-        hidden_by=actor,
-        hidden_at=now,
-        updated_at=now,
-        version=F("version") + 1,
-    )
-    if not changed:
+    if demand.is_hidden:
         raise Conflict(_("该需求已被屏蔽，无需重复操作。"))
+    update_versioned(demand, is_hidden=True, hidden_reason=reason, hidden_by=actor, hidden_at=clock.now())
     audit.record(
         "demand.hide",
         actor=actor,
@@ -278,7 +261,6 @@ def demand_hide(*, actor: Any, demand: Demand, reason: str) -> Demand:
         body=_("屏蔽理由：%(reason)s。如有异议，请联系所在区县主管部门。") % {"reason": reason},
         url=_demand_url(demand),
     )
-    demand.refresh_from_db()
     return demand
 
 
@@ -287,18 +269,10 @@ def demand_unhide(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
     """Undo :func:`demand_hide` (same people may do it). Audited."""
     if not may_hide(actor, demand):
         raise NotAllowed(_("只有需求所在区县的主管部门、市级主管部门或平台管理员可以取消屏蔽。"))
-    now = clock.now()
-    previous = demand.hidden_reason
-    changed = Demand.objects.filter(pk=demand.pk, is_hidden=True).update(
-        is_hidden=False,
-        hidden_reason="",
-        hidden_by=None,
-        hidden_at=None,
-        updated_at=now,
-        version=F("version") + 1,
-    )
-    if not changed:
+    if not demand.is_hidden:
         raise Conflict(_("该需求未被屏蔽。"))
+    previous = demand.hidden_reason
+    update_versioned(demand, is_hidden=False, hidden_reason="", hidden_by=None, hidden_at=None)
     reason = (reason or "").strip()
     audit.record(
         "demand.unhide",
@@ -312,7 +286,6 @@ def demand_unhide(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
         title=_("您发布的需求已恢复显示：%(title)s") % {"title": demand.title},
         url=_demand_url(demand),
     )
-    demand.refresh_from_db()
     return demand
 
 
@@ -420,12 +393,12 @@ def proposal_revise(
     changes = audit.diff(before, terms)
     if not changes:
         return proposal
-    changed = Proposal.objects.filter(
-        pk=proposal.pk, status=ProposalStatus.SUBMITTED, version=proposal.version
-    ).update(**terms, version=F("version") + 1, updated_at=clock.now())
-    if not changed:
-        raise Conflict(_("该方案刚刚已被修改或处理，您的修改未保存。请刷新页面查看最新内容。"))
-    proposal.refresh_from_db()
+    # Every change of a proposal's status bumps its version too, so the version read is enough.
+    update_versioned(
+        proposal,
+        conflict_message=_("该方案刚刚已被修改或处理，您的修改未保存。请刷新页面查看最新内容。"),
+        **terms,
+    )
     _touch_demand(proposal.demand)
     audit.record(
         "demand_proposal.revise",
@@ -453,7 +426,15 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal, note: str = "") -> Prop
     """The provider takes its proposal back while the demand is open."""
     roles = proposal_roles(actor, proposal) & {PROPOSER}
     demand = proposal.demand
-    apply_transition(workflow=PROPOSAL, obj=proposal, action="withdraw", actor=actor, roles=roles, note=note)
+    apply_transition(
+        workflow=PROPOSAL,
+        obj=proposal,
+        action="withdraw",
+        actor=actor,
+        roles=roles,
+        note=note,
+        updates=_next_version(),
+    )
     notify(
         enterprise_people(demand.enterprise_id),
         title=_("需求「%(title)s」的一份方案已撤回") % {"title": demand.title},
@@ -527,13 +508,13 @@ def proposal_accept(*, actor: Any, proposal: Proposal) -> Any:
         actor=actor,
         roles=roles,
         note=_("选定 %(provider)s 的方案") % {"provider": proposal.provider.name},
-        updates={"accepted_proposal": proposal, "decided_at": now, "version": F("version") + 1},
+        updates={"accepted_proposal": proposal, "decided_at": now, **_next_version()},
     )
-    seen = Proposal.objects.filter(
-        pk=proposal.pk, status=ProposalStatus.SUBMITTED, version=proposal.version
-    ).update(version=F("version") + 1)
-    if not seen:
-        raise Conflict(_("该方案刚刚已被服务机构修改或撤回，未选定。请刷新页面查看最新方案后再确认。"))
+    update_versioned(
+        proposal,
+        conflict_message=_("该方案刚刚已被服务机构修改或撤回，未选定。请刷新页面查看最新方案后再确认。"),
+        refresh=False,
+    )
     proposal.version += 1
     terms = {
         "demand_id": demand.pk,
@@ -627,7 +608,7 @@ def demands_daily(*, today: dt.date | None = None) -> DailyReport:
                     actor=None,
                     roles={SYSTEM},
                     note=note,
-                    updates={"decided_at": clock.now(), "version": F("version") + 1},
+                    updates={"decided_at": clock.now(), **_next_version()},
                 )
                 rest = _not_select_rest(demand, actor=None, roles={SYSTEM}, note=note)
                 report.closed += 1

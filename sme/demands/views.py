@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sme.accounts.models import Role
-from sme.core import clock
+from sme.core import clock, parsing
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
+from sme.core.parsing import Problems
 from sme.core.typing import AuthenticatedRequest
 from sme.core.workflow import history
 
@@ -308,11 +309,8 @@ def proposal_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if DEMAND_OWNER not in permissions.demand_roles(request.user, demand):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            seen = int(request.POST.get("version", ""))
-        except ValueError:
-            seen = 0
-        proposal.version = seen
+        # The version the confirmation page showed; none (an old page) never matches.
+        proposal.version = parsing.integer(request.POST.get("version", ""), "version", Problems()) or 0
         try:
             order = services.proposal_accept(actor=request.user, proposal=proposal)
         except ServiceError as error:

@@ -23,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sme.accounts.models import Role
-from sme.core import audit, clock
+from sme.core import audit, clock, parsing
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.files import store_upload
+from sme.core.parsing import Problems
 from sme.core.uploads import inspect_upload
+from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind
@@ -452,31 +454,30 @@ def ticket_rate(*, actor: Any, ticket: Ticket, stars: int, satisfied: bool, comm
         raise Conflict(_("您已评价过该诉求，每件诉求只能评价一次。"))
     if clock.now() > ticket.closed_at + dt.timedelta(days=RATING_WINDOW_DAYS):
         raise Conflict(_("已超过办结后%(n)s天的评价期限。") % {"n": RATING_WINDOW_DAYS})
-    try:
-        stars = int(stars)
-    except (TypeError, ValueError):
-        stars = 0
-    if not 1 <= stars <= 5:
-        raise InvalidInput(_("请选择1至5星。"), {"stars": [_("请选择1至5星。")]})
+    problems = Problems()
+    given = parsing.integer(
+        stars, "stars", problems, label=_("办理评价"), minimum=1, maximum=5, required=True
+    )
+    problems.raise_if_any(_("请选择1至5星。"))
     comment = (comment or "").strip()
-    changed = Ticket.objects.filter(pk=ticket.pk, rated_at__isnull=True).update(
-        satisfaction_stars=stars,
+    # The ticket was closed when read and nothing but the rating changes a closed ticket, so a
+    # version moved since means someone of the enterprise rated it first.
+    update_versioned(
+        ticket,
+        conflict_message=_("您已评价过该诉求，每件诉求只能评价一次。"),
+        satisfaction_stars=given,
         satisfied=bool(satisfied),
         satisfaction_comment=comment,
         rated_at=clock.now(),
         rated_by=actor,
-        version=F("version") + 1,
     )
-    if not changed:
-        raise Conflict(_("您已评价过该诉求，每件诉求只能评价一次。"))
-    ticket.refresh_from_db()
     audit.record(
         "ticket.rate",
         actor=actor,
         obj=ticket,
         summary=_("评价办理情况：%(stars)s星，%(satisfied)s")
-        % {"stars": stars, "satisfied": _("满意") if satisfied else _("不满意")},
-        changes={"satisfaction_stars": [None, stars], "satisfied": [None, bool(satisfied)]},
+        % {"stars": given, "satisfied": _("满意") if satisfied else _("不满意")},
+        changes={"satisfaction_stars": [None, given], "satisfied": [None, bool(satisfied)]},
     )
     notify(
         permissions.handlers_of(ticket),

@@ -16,10 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sme.core import clock
+from sme.core import clock, parsing
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
+from sme.core.parsing import Problems
 from sme.core.typing import AuthenticatedRequest
 from sme.core.uploads import accept_attribute, describe_kinds
 
@@ -166,8 +167,8 @@ def ticket_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespo
         raise Http404
     ticket = selectors.ticket_for(request.user, pk)
     note = request.POST.get("note", "")
-    raw_version = request.POST.get("version", "")
-    version = int(raw_version) if raw_version.isdigit() else None
+    # A form without its version (an old page) is checked by the status alone.
+    version = parsing.integer(request.POST.get("version", ""), "version", Problems())
     actor = request.user
     try:
         if action == "acknowledge":

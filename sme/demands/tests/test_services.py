@@ -191,6 +191,45 @@ def test_bad_demand_input_names_the_field(enterprise_owner, fields, field, messa
     assert not Demand.objects.exists()
 
 
+def test_amounts_read_as_people_type_them(enterprise_owner, provider_user):
+    demand = f.demand(enterprise_owner, budget_min="３０，０００", budget_max=" 80,000.50 ")
+    assert (demand.budget_min, demand.budget_max) == (Decimal("30000"), Decimal("80000.50"))
+    p = f.proposal(provider_user, demand, price="52，000", days="１５")
+    assert (p.price, p.delivery_workdays) == (Decimal("52000"), 15)
+
+
+@pytest.mark.parametrize(
+    ("price", "days", "field", "words"),
+    [
+        ("五万", 10, "price", "报价请填写数字（单位：元），收到“五万”"),
+        ("100.555", 10, "price", "报价最多保留2位小数"),
+        ("100", "十", "delivery_workdays", "交付时间请填写数字（单位：工作日），收到“十”"),
+        ("100", 731, "delivery_workdays", "交付时间不能大于730"),
+        ("100", "2.5", "delivery_workdays", "交付时间请填写整数"),
+    ],
+)
+def test_bad_numbers_say_which_field_and_what_is_wrong(
+    enterprise_owner, provider_user, price, days, field, words
+):
+    demand = f.demand(enterprise_owner)
+    with pytest.raises(InvalidInput) as error:
+        f.proposal(provider_user, demand, price=price, days=days)
+    assert words in error.value.field_errors[field][0]
+    assert error.value.message == error.value.field_errors[field][0]
+
+
+def test_a_revision_read_before_the_withdrawal_is_refused(enterprise_owner, provider_user):
+    demand = f.demand(enterprise_owner)
+    p = f.proposal(provider_user, demand)
+    read_before = Proposal.objects.select_related("demand").get(pk=p.pk)
+    services.proposal_withdraw(actor=provider_user, proposal=Proposal.objects.get(pk=p.pk))
+    with pytest.raises(Conflict):
+        services.proposal_revise(
+            actor=provider_user, proposal=read_before, price="1", delivery_workdays=1, approach="y"
+        )
+    assert Proposal.objects.get(pk=p.pk).price == Decimal("50000")
+
+
 def test_deadline_in_the_past_refused(enterprise_owner, clock):
     with pytest.raises(InvalidInput) as error:
         f.demand(enterprise_owner, deadline=clock.today() - dt.timedelta(days=1))

@@ -200,7 +200,10 @@ def test_public_figures_page_and_api(client, clock, complaint, wanzhou):
     assert len(results) == 12
     assert results[-2] == {**results[-2], "month": "2026-09", "filed": 1}
     assert results[-1]["filed"] == 0
-    assert client.get(reverse("api-tickets-figures"), {"months": "99"}).status_code == 400
+    too_many = client.get(reverse("api-tickets-figures"), {"months": "99"})
+    assert too_many.status_code == 400 and "月数不能大于36" in too_many.json()["months"][0]
+    not_an_id = client.get(reverse("api-tickets-figures"), {"district": "万州"})
+    assert not_an_id.status_code == 400 and "区县 id请填写数字" in not_an_id.json()["district"][0]
 
 
 def test_ticket_api_is_scoped(client, complaint, other_district_officer, district_officer, provider_user):
