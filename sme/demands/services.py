@@ -18,13 +18,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sme.catalog.models import ServiceCategory
 from sme.core import audit, clock, parsing
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.messages import Message, msg
 from sme.core.money import format_yuan
 from sme.core.parsing import Problems
 from sme.core.versioning import update_versioned
@@ -47,6 +47,7 @@ from .permissions import (
 )
 from .workflow import DEMAND, DEMAND_OWNER, PROPOSAL, PROPOSER, SYSTEM
 
+EVENT = "demands"  # the notification category people may mute for e-mail
 TITLE_MAX = 120
 MAX_DEADLINE_DAYS = 365
 MAX_DELIVERY_WORKDAYS = 730
@@ -57,12 +58,13 @@ def _next_version() -> dict[str, Any]:
     return {"version": F("version") + 1}
 
 
-def _demand_url(demand: Demand) -> str:
-    return reverse("demands:detail", args=[demand.pk])
-
-
 def _chinese_date(day: dt.date) -> str:
     return date_format(day, "DATE_FORMAT")
+
+
+def _with_note(text: Message, note: str) -> Message:
+    """``text`` and, on the next line, what the person wrote (shown as written)."""
+    return msg("%(text)s\n%(note)s", text=text, note=note) if note else text
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -172,10 +174,17 @@ def demand_create(
     )
 
 
-def _proposers_notice(proposals: list[Proposal], *, title: str, body: str, url: str) -> None:
+def _tell_not_selected(proposals: list[Proposal], demand: Demand, *, body: Message) -> None:
+    """The providers whose proposals were not selected hear why, each in their own language."""
     people = provider_people(sorted({p.provider_id for p in proposals}))
     for members in people.values():
-        notify(members, title=title, body=body, url=url)
+        notify(
+            members,
+            title=msg("未中选：%(title)s", title=demand.title),
+            body=body,
+            url=demand.get_absolute_url(),
+            event=EVENT,
+        )
 
 
 def _not_select_rest(
@@ -213,14 +222,9 @@ def _end_demand(*, actor: Any, demand: Demand, action: str, note: str) -> Demand
         note=note,
         updates={"decided_at": clock.now(), **_next_version()},
     )
-    ended = _("企业已撤回该需求。") if action == "withdraw" else _("企业已结束征集，未选定方案。")
-    rest = _not_select_rest(demand, actor=actor, roles=roles, note=ended)
-    _proposers_notice(
-        rest,
-        title=_("未中选：%(title)s") % {"title": demand.title},
-        body=ended + (f"\n{note}" if note else ""),
-        url=_demand_url(demand),
-    )
+    ended = msg("企业已撤回该需求。") if action == "withdraw" else msg("企业已结束征集，未选定方案。")
+    rest = _not_select_rest(demand, actor=actor, roles=roles, note=ended.render())
+    _tell_not_selected(rest, demand, body=_with_note(ended, note))
     return demand
 
 
@@ -252,14 +256,15 @@ def demand_hide(*, actor: Any, demand: Demand, reason: str) -> Demand:
         "demand.hide",
         actor=actor,
         obj=demand,
-        summary=_("屏蔽需求：%(reason)s") % {"reason": reason},
+        summary=msg("屏蔽需求：%(reason)s", reason=reason),
         changes={"is_hidden": [False, True], "hidden_reason": ["", reason]},
     )
     notify(
         enterprise_people(demand.enterprise_id),
-        title=_("您发布的需求已被屏蔽：%(title)s") % {"title": demand.title},
-        body=_("屏蔽理由：%(reason)s。如有异议，请联系所在区县主管部门。") % {"reason": reason},
-        url=_demand_url(demand),
+        title=msg("您发布的需求已被屏蔽：%(title)s", title=demand.title),
+        body=msg("屏蔽理由：%(reason)s。如有异议，请联系所在区县主管部门。", reason=reason),
+        url=demand.get_absolute_url(),
+        event=EVENT,
     )
     return demand
 
@@ -278,13 +283,14 @@ def demand_unhide(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
         "demand.unhide",
         actor=actor,
         obj=demand,
-        summary=_("取消屏蔽需求") + (f"：{reason}" if reason else ""),
+        summary=msg("取消屏蔽需求：%(reason)s", reason=reason) if reason else msg("取消屏蔽需求"),
         changes={"is_hidden": [True, False], "hidden_reason": [previous, ""]},
     )
     notify(
         enterprise_people(demand.enterprise_id),
-        title=_("您发布的需求已恢复显示：%(title)s") % {"title": demand.title},
-        url=_demand_url(demand),
+        title=msg("您发布的需求已恢复显示：%(title)s", title=demand.title),
+        url=demand.get_absolute_url(),
+        event=EVENT,
     )
     return demand
 
@@ -362,14 +368,15 @@ def proposal_submit(
     )
     notify(
         enterprise_people(demand.enterprise_id),
-        title=_("需求「%(title)s」收到新方案") % {"title": demand.title},
-        body=_("%(provider)s 报价 %(price)s，%(days)d 个工作日交付。")
-        % {
-            "provider": provider.name,
-            "price": format_yuan(terms["price"]),
-            "days": terms["delivery_workdays"],
-        },
-        url=_demand_url(demand),
+        title=msg("需求「%(title)s」收到新方案", title=demand.title),
+        body=msg(
+            "%(provider)s 报价 %(price)s，%(days)d 个工作日交付。",
+            provider=provider.name,
+            price=format_yuan(terms["price"]),
+            days=terms["delivery_workdays"],
+        ),
+        url=demand.get_absolute_url(),
+        event=EVENT,
     )
     return proposal
 
@@ -404,19 +411,20 @@ def proposal_revise(
         "demand_proposal.revise",
         actor=actor,
         obj=proposal,
-        summary=_("修改方案（第 %(v)d 版）") % {"v": proposal.version},
+        summary=msg("修改方案（第 %(v)d 版）", v=proposal.version),
         changes=changes,
     )
     notify(
         enterprise_people(proposal.demand.enterprise_id),
-        title=_("需求「%(title)s」的方案已更新") % {"title": proposal.demand.title},
-        body=_("%(provider)s 修改了方案，现报价 %(price)s，%(days)d 个工作日交付。")
-        % {
-            "provider": proposal.provider.name,
-            "price": format_yuan(proposal.price),
-            "days": proposal.delivery_workdays,
-        },
-        url=_demand_url(proposal.demand),
+        title=msg("需求「%(title)s」的方案已更新", title=proposal.demand.title),
+        body=msg(
+            "%(provider)s 修改了方案，现报价 %(price)s，%(days)d 个工作日交付。",
+            provider=proposal.provider.name,
+            price=format_yuan(proposal.price),
+            days=proposal.delivery_workdays,
+        ),
+        url=proposal.demand.get_absolute_url(),
+        event=EVENT,
     )
     return proposal
 
@@ -437,9 +445,10 @@ def proposal_withdraw(*, actor: Any, proposal: Proposal, note: str = "") -> Prop
     )
     notify(
         enterprise_people(demand.enterprise_id),
-        title=_("需求「%(title)s」的一份方案已撤回") % {"title": demand.title},
-        body=_("%(provider)s 撤回了方案。") % {"provider": proposal.provider.name},
-        url=_demand_url(demand),
+        title=msg("需求「%(title)s」的一份方案已撤回", title=demand.title),
+        body=msg("%(provider)s 撤回了方案。", provider=proposal.provider.name),
+        url=demand.get_absolute_url(),
+        event=EVENT,
     )
     return proposal
 
@@ -468,15 +477,16 @@ def proposal_shortlist(*, actor: Any, proposal: Proposal, shortlisted: bool) -> 
         "demand_proposal.shortlist" if shortlisted else "demand_proposal.unshortlist",
         actor=actor,
         obj=proposal,
-        summary=_("标记入围") if shortlisted else _("取消入围"),
+        summary=msg("标记入围") if shortlisted else msg("取消入围"),
         changes={"shortlisted": [not shortlisted, shortlisted]},
     )
     if shortlisted:
         members = provider_people([proposal.provider_id])[proposal.provider_id]
         notify(
             members,
-            title=_("您的方案已入围：%(title)s") % {"title": demand.title},
-            url=_demand_url(demand),
+            title=msg("您的方案已入围：%(title)s", title=demand.title),
+            url=demand.get_absolute_url(),
+            event=EVENT,
         )
     proposal.refresh_from_db()
     return proposal
@@ -551,12 +561,7 @@ def proposal_accept(*, actor: Any, proposal: Proposal) -> Any:
     rest = _not_select_rest(
         demand, actor=actor, roles=roles, note=_("企业已选定其他方案。"), exclude_pk=proposal.pk
     )
-    _proposers_notice(
-        rest,
-        title=_("未中选：%(title)s") % {"title": demand.title},
-        body=_("感谢参与。企业已选定其他服务机构的方案。"),
-        url=_demand_url(demand),
-    )
+    _tell_not_selected(rest, demand, body=msg("感谢参与。企业已选定其他服务机构的方案。"))
     # The winner hears from the orders app (order_create_from_terms tells the provider, with the order's link).
     return order
 
@@ -600,7 +605,8 @@ def demands_daily(*, today: dt.date | None = None) -> DailyReport:
                 demand = Demand.objects.select_related("enterprise").get(pk=pk)
                 if demand.status != DemandStatus.OPEN:
                     continue
-                note = _("截止日期 %(day)s 已过，自动结束征集。") % {"day": _chinese_date(demand.deadline)}
+                passed = msg("截止日期 %(day)s 已过，自动结束征集。", day=demand.deadline)
+                note = passed.render()
                 apply_transition(
                     workflow=DEMAND,
                     obj=demand,
@@ -615,17 +621,16 @@ def demands_daily(*, today: dt.date | None = None) -> DailyReport:
                 report.proposals_not_selected += len(rest)
                 notify(
                     enterprise_people(demand.enterprise_id),
-                    title=_("需求已截止：%(title)s") % {"title": demand.title},
-                    body=note
-                    + _("共有 %(n)d 份方案未被选定；如仍有需要，可重新发布需求。") % {"n": len(rest)},
-                    url=_demand_url(demand),
+                    title=msg("需求已截止：%(title)s", title=demand.title),
+                    body=msg(
+                        "%(passed)s%(rest)s",
+                        passed=passed,
+                        rest=msg("共有 %(n)d 份方案未被选定；如仍有需要，可重新发布需求。", n=len(rest)),
+                    ),
+                    url=demand.get_absolute_url(),
+                    event=EVENT,
                 )
-                _proposers_notice(
-                    rest,
-                    title=_("未中选：%(title)s") % {"title": demand.title},
-                    body=_("需求已截止，企业未选定方案。"),
-                    url=_demand_url(demand),
-                )
+                _tell_not_selected(rest, demand, body=msg("需求已截止，企业未选定方案。"))
         except Conflict:
             report.skipped.append(f"demand {pk}: changed while closing")
     return report

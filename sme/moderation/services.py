@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.messages import msg
 from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 
@@ -21,6 +22,7 @@ from . import permissions, selectors, targets
 from .models import Report, ReportReason, ReportStatus, TargetKind
 from .workflow import OFFICER, REPORT
 
+EVENT = "moderation"  # the notification category people may mute for e-mail
 REASON_TEXT_MAX = 1000
 
 
@@ -109,11 +111,12 @@ def report_decide(*, actor: Any, report: Report, decision: str, reason: str = ""
                 raise
             continue
         decided.append(item)
-    outcome = _("已屏蔽") if decision == "hide" else _("经核查不予处理")
+    outcome = msg("已屏蔽") if decision == "hide" else msg("经核查不予处理")
     for item in decided:
         notify(
             [item.reporter],
-            title=_("您的举报已处理：%(outcome)s") % {"outcome": outcome},
-            body=_("举报内容：%(excerpt)s") % {"excerpt": item.target_excerpt},
+            title=msg("您的举报已处理：%(outcome)s", outcome=outcome),
+            body=msg("举报内容：%(excerpt)s", excerpt=item.target_excerpt),
+            event=EVENT,
         )
     return decided

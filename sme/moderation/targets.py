@@ -102,7 +102,7 @@ def resolve(kind: str, target_id: int, *, viewer: Any = None) -> Target:
             kind=kind,
             obj=demand,
             district_id=demand.district_id,
-            excerpt=_cut(f"{demand.title}：{getattr(demand, 'description', '')}"),
+            excerpt=_cut(_("%(title)s：%(text)s") % {"title": demand.title, "text": demand.description}),
             url=_url("demands:detail", demand.pk),
             is_hidden=demand.is_hidden,
         )

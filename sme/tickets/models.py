@@ -15,6 +15,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sme.core.files import StoredFile
@@ -62,7 +64,7 @@ class TicketType(models.Model):
         ordering = ["sort_order", "key"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext("诉求类型「%(name)s」") % {"name": self.name}
 
     @property
     def rule_label(self) -> str:
@@ -185,7 +187,10 @@ class Ticket(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.number
+        return gettext("诉求 %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -218,6 +223,9 @@ class TicketAttachment(StoredFile):
         verbose_name = _("诉求附件")
         verbose_name_plural = _("诉求附件")
         ordering = ["ticket", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return gettext("诉求附件「%(label)s」") % {"label": self.label}
 
 
 class TicketMonthFigures(models.Model):

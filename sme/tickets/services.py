@@ -18,7 +18,6 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from sme.accounts.models import Role
 from sme.core import audit, clock, parsing
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.files import store_upload
+from sme.core.messages import Message, msg
 from sme.core.parsing import Problems
 from sme.core.uploads import inspect_upload
 from sme.core.versioning import update_versioned
@@ -46,14 +46,11 @@ from .models import (
 )
 from .workflow import CITY, FILER, HANDLING, SYSTEM, TICKET
 
+EVENT = "tickets"  # the notification category people may mute for e-mail
 MAX_ATTACHMENTS = 5
 RATING_WINDOW_DAYS = 30
 SUBJECT_MAX = 120
 DESCRIPTION_MAX = 5000
-
-
-def _url(ticket: Ticket) -> str:
-    return reverse("tickets:detail", args=[ticket.pk])
 
 
 def _check_version(ticket: Ticket, version: int | None) -> None:
@@ -189,15 +186,12 @@ def ticket_file(
     )
     notify(
         permissions.district_officers_of(ticket),
-        title=_("新的企业诉求待受理：%(number)s") % {"number": ticket.number},
-        body=_("请于%(day)s前受理。") % {"day": _cn_date(due.acknowledge)},
-        url=_url(ticket),
+        title=msg("新的企业诉求待受理：%(number)s", number=ticket.number),
+        body=msg("请于%(day)s前受理。", day=due.acknowledge),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
-
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- the handling steps ---------------------------------------------------------------------------
@@ -237,9 +231,10 @@ def ticket_acknowledge(*, actor: Any, ticket: Ticket, version: int | None = None
     )
     notify(
         permissions.enterprise_people(ticket),
-        title=_("您的诉求已受理：%(number)s") % {"number": ticket.number},
-        body=_("主管部门将于%(day)s前答复。") % {"day": _cn_date(ticket.answer_due)},
-        url=_url(ticket),
+        title=msg("您的诉求已受理：%(number)s", number=ticket.number),
+        body=msg("主管部门将于%(day)s前答复。", day=ticket.answer_due),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 
@@ -260,9 +255,10 @@ def ticket_answer(*, actor: Any, ticket: Ticket, answer: str, version: int | Non
     )
     notify(
         permissions.enterprise_people(ticket),
-        title=_("您的诉求已答复：%(number)s") % {"number": ticket.number},
-        body=_("请查看答复，确认办结；如不满意，可重新提出一次。"),
-        url=_url(ticket),
+        title=msg("您的诉求已答复：%(number)s", number=ticket.number),
+        body=msg("请查看答复，确认办结；如不满意，可重新提出一次。"),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 
@@ -279,8 +275,9 @@ def ticket_confirm(*, actor: Any, ticket: Ticket, version: int | None = None) ->
     ticket = _move(ticket, actor=actor, action="confirm", updates=_close_updates(ticket), version=version)
     notify(
         permissions.handlers_of(ticket),
-        title=_("企业已确认办结：%(number)s") % {"number": ticket.number},
-        url=_url(ticket),
+        title=msg("企业已确认办结：%(number)s", number=ticket.number),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 
@@ -293,9 +290,10 @@ def ticket_close(*, actor: Any, ticket: Ticket, note: str = "", version: int | N
     )
     notify(
         permissions.enterprise_people(ticket),
-        title=_("您的诉求已办结：%(number)s") % {"number": ticket.number},
-        body=_("欢迎对办理情况作出评价。"),
-        url=_url(ticket),
+        title=msg("您的诉求已办结：%(number)s", number=ticket.number),
+        body=msg("欢迎对办理情况作出评价。"),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 
@@ -329,9 +327,10 @@ def ticket_reopen(*, actor: Any, ticket: Ticket, reason: str, version: int | Non
     )
     notify(
         permissions.handlers_of(ticket),
-        title=_("企业对答复不满意，重新提出：%(number)s") % {"number": ticket.number},
-        body=_("理由：%(reason)s。请于%(day)s前重新答复。") % {"reason": reason, "day": _cn_date(answer_due)},
-        url=_url(ticket),
+        title=msg("企业对答复不满意，重新提出：%(number)s", number=ticket.number),
+        body=msg("理由：%(reason)s。请于%(day)s前重新答复。", reason=reason, day=answer_due),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 
@@ -349,8 +348,9 @@ def ticket_withdraw(*, actor: Any, ticket: Ticket, reason: str = "", version: in
     )
     notify(
         permissions.handlers_of(ticket),
-        title=_("企业已撤回诉求：%(number)s") % {"number": ticket.number},
-        url=_url(ticket),
+        title=msg("企业已撤回诉求：%(number)s", number=ticket.number),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 
@@ -386,23 +386,21 @@ def ticket_take_over(*, actor: Any, ticket: Ticket, note: str = "", version: int
     ticket = _raise_level(ticket, actor=actor, action="take_over", roles=roles, note=note.strip())
     notify(
         permissions.district_officers_of(ticket) + permissions.enterprise_people(ticket),
-        title=_("诉求已由市级主管部门提级办理：%(number)s") % {"number": ticket.number},
-        url=_url(ticket),
+        title=msg("诉求已由市级主管部门提级办理：%(number)s", number=ticket.number),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 
 
-def overdue_reason(ticket: Ticket, today: dt.date) -> str:
-    due = ticket.stage_due()
+def overdue_reason(ticket: Ticket, today: dt.date) -> Message:
+    """Which stage ran out and by when it was due, e.g. "受理超时（应于2026年10月8日前受理）"."""
     stage = {
-        TicketStatus.FILED: _("受理"),
-        TicketStatus.ACKNOWLEDGED: _("答复"),
-        TicketStatus.ANSWERED: _("办结"),
+        TicketStatus.FILED: msg("受理"),
+        TicketStatus.ACKNOWLEDGED: msg("答复"),
+        TicketStatus.ANSWERED: msg("办结"),
     }.get(TicketStatus(ticket.status), "")
-    return _("%(stage)s超时（应于%(day)s前%(stage)s）") % {
-        "stage": stage,
-        "day": _cn_date(due) if due else "",
-    }
+    return msg("%(stage)s超时（应于%(day)s前%(stage)s）", stage=stage, day=ticket.stage_due() or "")
 
 
 def overdue_filter(today: dt.date) -> Q:
@@ -427,12 +425,15 @@ def tickets_escalate_overdue(*, today: dt.date | None = None) -> list[int]:
         reason = overdue_reason(ticket, today)
         try:
             with transaction.atomic():
-                ticket = _raise_level(ticket, actor=None, action="escalate", roles={SYSTEM}, note=reason)
+                ticket = _raise_level(
+                    ticket, actor=None, action="escalate", roles={SYSTEM}, note=reason.render()
+                )
                 notify(
                     permissions.city_officers_of(ticket) + permissions.district_officers_of(ticket),
-                    title=_("诉求超时，已上报市级：%(number)s") % {"number": ticket.number},
+                    title=msg("诉求超时，已上报市级：%(number)s", number=ticket.number),
                     body=reason,
-                    url=_url(ticket),
+                    url=ticket.get_absolute_url(),
+                    event=EVENT,
                 )
         except Conflict:
             continue
@@ -475,14 +476,18 @@ def ticket_rate(*, actor: Any, ticket: Ticket, stars: int, satisfied: bool, comm
         "ticket.rate",
         actor=actor,
         obj=ticket,
-        summary=_("评价办理情况：%(stars)s星，%(satisfied)s")
-        % {"stars": given, "satisfied": _("满意") if satisfied else _("不满意")},
+        summary=msg(
+            "评价办理情况：%(stars)s星，%(satisfied)s",
+            stars=given,
+            satisfied=msg("满意") if satisfied else msg("不满意"),
+        ),
         changes={"satisfaction_stars": [None, given], "satisfied": [None, bool(satisfied)]},
     )
     notify(
         permissions.handlers_of(ticket),
-        title=_("企业已评价诉求办理：%(number)s") % {"number": ticket.number},
-        url=_url(ticket),
+        title=msg("企业已评价诉求办理：%(number)s", number=ticket.number),
+        url=ticket.get_absolute_url(),
+        event=EVENT,
     )
     return ticket
 

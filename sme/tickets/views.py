@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -98,7 +99,7 @@ def ticket_new(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("诉求已提交，编号 %(number)s。主管部门将于%(day)s前受理。")
-                % {"number": ticket.number, "day": services._cn_date(ticket.acknowledge_due)},
+                % {"number": ticket.number, "day": date_format(ticket.acknowledge_due, "DATE_FORMAT")},
             )
             return redirect("tickets:detail", pk=ticket.pk)
     return render(
@@ -233,7 +234,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     rows = selectors.month_figures(district_id=district_id, months=months)
     table = list(zip(months, rows, strict=True))
     chart = {
-        "months": [f"{m.year}年{m.month}月" for m in months],
+        "months": [date_format(m, "YEAR_MONTH_FORMAT") for m in months],
         "series": [
             {"name": _("受理诉求数"), "type": "bar", "axis": 0, "data": [r.filed if r else 0 for r in rows]},
             {"name": _("办结数"), "type": "bar", "axis": 0, "data": [r.closed if r else 0 for r in rows]},

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail  # noqa: F401
+from django.utils import translation
 
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.models import AuditLog, TransitionLog
@@ -49,8 +50,14 @@ def test_full_flow_two_proposals_one_accepted(
     assert p1.status == ProposalStatus.ACCEPTED and p1.order_id == order.pk
     assert p2.status == ProposalStatus.NOT_SELECTED
     assert demand.status == DemandStatus.AWARDED and demand.accepted_proposal_id == p1.pk
-    assert Notification.objects.filter(recipient=second, title__startswith="未中选").count() == 1
+    not_selected = Notification.objects.get(recipient=second, title__startswith="未中选")
+    assert not_selected.event == "demands"
+    assert not_selected.message["title"] == {"m": "未中选：%(title)s", "p": {"title": demand.title}}
+    with translation.override("en"):
+        assert not_selected.title_text == f"Not selected: {demand.title}"
     assert not Notification.objects.filter(recipient=first, title__startswith="未中选").exists()
+    created = AuditLog.objects.get(action="demand.create", object_id=str(demand.pk))
+    assert created.object_label == f"服务需求「{demand.title}」"
     logged = set(
         TransitionLog.objects.filter(workflow__in=["demand", "demand_proposal"]).values_list(
             "action", flat=True

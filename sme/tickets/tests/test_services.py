@@ -118,9 +118,14 @@ def test_filing_notifies_the_district_officer_and_audits(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         ticket = file_order_complaint(enterprise_owner, order)
-    assert Notification.objects.filter(recipient=district_officer).count() == 1
+    told = Notification.objects.get(recipient=district_officer)
+    assert told.event == "tickets"
+    assert (told.title, told.body) == (f"新的企业诉求待受理：{ticket.number}", "请于2026年10月8日前受理。")
+    assert told.message["body"] == {"m": "请于%(day)s前受理。", "p": {"day": {"d": "2026-10-08"}}}
     assert not Notification.objects.filter(recipient=other_district_officer).exists()
-    assert AuditLog.objects.filter(action="ticket.file", object_id=str(ticket.pk)).exists()
+    filed = AuditLog.objects.get(action="ticket.file", object_id=str(ticket.pk))
+    assert filed.object_label == f"诉求 {ticket.number}"
+    assert filed.summary == "新建 → 待受理"
 
 
 # --- the workflow -----------------------------------------------------------------------------
