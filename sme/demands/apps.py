@@ -21,7 +21,7 @@ class DemandsConfig(AppConfig):
         from sme.core import audit, daily
 
         daily.register(
-            "demands", "sme.demands.services.demands_daily", order=20, label=_("截止的需求自动关闭")
+            "demands", "sme.demands.services.daily.demands_daily", order=20, label=_("截止的需求自动关闭")
         )
 
         audit.register_actions(

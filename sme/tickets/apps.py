@@ -23,7 +23,7 @@ class TicketsConfig(AppConfig):
         from sme.core import audit, daily
 
         daily.register(
-            "tickets", "sme.tickets.services.tickets_daily", order=80, label=_("超期诉求升级与月度数据")
+            "tickets", "sme.tickets.services.daily.tickets_daily", order=80, label=_("超期诉求升级与月度数据")
         )
 
         audit.register_actions(

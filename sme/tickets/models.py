@@ -80,6 +80,8 @@ class TicketStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (TicketStatus.FILED, TicketStatus.ACKNOWLEDGED, TicketStatus.ANSWERED)
+# The enterprise may rate the handling within this many days of the ticket being closed.
+RATING_WINDOW_DAYS = 30
 
 
 class HandlingLevel(models.TextChoices):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -12,7 +11,7 @@ from sme.accounts.models import Role
 from sme.core import clock
 from sme.core.todos import Todo
 
-from . import selectors, services
+from . import selectors
 
 
 def todos_for(user: Any) -> list[Todo]:
@@ -33,8 +32,7 @@ def todos_for(user: Any) -> list[Todo]:
                 )
             )
     elif user.role == Role.ENTERPRISE:
-        since = clock.now() - dt.timedelta(days=services.RATING_WINDOW_DAYS)
-        unrated = selectors.unrated_for_enterprise(user, since)
+        unrated = selectors.unrated_for_enterprise(user)
         if unrated:
             items.append(
                 Todo(

@@ -5,7 +5,6 @@ Views parse, check, call one service or selector, and render.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -126,13 +125,7 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if ticket.reopened_at is not None:
         actions = [t for t in actions if t.action != "reopen"]
     can_take_over = CITY in roles and ticket.is_open and not ticket.is_escalated
-    can_rate = (
-        FILER in roles
-        and ticket.status == "closed"
-        and ticket.rated_at is None
-        and ticket.closed_at is not None
-        and clock.now() <= ticket.closed_at + dt.timedelta(days=services.RATING_WINDOW_DAYS)
-    )
+    can_rate = FILER in roles and selectors.rating_window_open(ticket)
     stages = [
         (_("受理"), ticket.acknowledge_due, ticket.acknowledged_at, ticket.status == "filed"),
         (_("答复"), ticket.answer_due, ticket.answered_at, ticket.status in ("filed", "acknowledged")),
