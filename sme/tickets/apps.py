@@ -29,6 +29,8 @@ class TicketsConfig(AppConfig):
         audit.register_actions(
             {
                 "ticket.rate": _("评价诉求办理"),
+                "tickets.ticket_type_save": _("修改诉求类型"),
+                "tickets.ticket_type_delete": _("删除诉求类型"),
             }
         )
         from sme.core import files, todos
