@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.files import File
 from django.utils import timezone
 
 from sme.orders.models import Order
@@ -58,7 +60,9 @@ def file_general(user: Any, subject: str = "咨询数字化补贴政策") -> Tic
     )
 
 
-def file_order_complaint(user: Any, order: Order, subject: str = "交付延误") -> Ticket:
+def file_order_complaint(
+    user: Any, order: Order, subject: str = "交付延误", files: Iterable[File] = ()
+) -> Ticket:
     return services.ticket_file(
         actor=user,
         enterprise=org_of(user),
@@ -66,4 +70,5 @@ def file_order_complaint(user: Any, order: Order, subject: str = "交付延误")
         subject=subject,
         description="约定10个工作日交付，至今未交付。",
         order=order,
+        files=files,
     )
