@@ -1,6 +1,6 @@
 """Writes to reports: filing one, and an officer's decision (hide the target with a reason, or dismiss).
 
-Hiding goes through the target's owner (``targets.hide``); every report on the same target that is
+A filed report gets its creation rows from ``start_transition``. Hiding goes through the target's owner (``targets.hide``); every report on the same target that is
 still open is decided with it, each through ``apply_transition`` (compare-and-set, transition log,
 audit row). Reporters are told the outcome after commit.
 """

@@ -8,8 +8,10 @@ Roles are relationships, computed per (user, ticket) by ``permissions.roles_for`
 - ``city``: a city officer (may take a ticket over at any time);
 - ``system``: the daily job (``tickets_daily``) that escalates overdue tickets.
 
-Two tables: ``TICKET`` moves the status; ``HANDLING`` moves the handling level (district → city) by
-escalation or take-over, without touching the status. Both write through ``apply_transition``.
+Two tables: ``TICKET`` moves the status (its row from ``START`` is the filing, written by
+``start_transition``); ``HANDLING`` moves the handling level (district → city) by escalation or
+take-over, without touching the status. Both write through ``apply_transition``. The guards: a
+ticket is reopened once only, and the city takes over only a ticket still being handled.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@
 - ``proposals``: sending, revising, withdrawing, shortlisting and accepting proposals;
 - ``daily``: the daily job that closes demands past their deadline.
 
-Every service checks role and scope, changes a status only through
-``sme.core.workflow.apply_transition`` (compare-and-set, transition log, audit row), changes other
-fields with a compare-and-set update of its own plus an audit row, and notifies the people concerned
-after commit. Nothing here takes a request.
+Every service checks role and scope, writes a new record's creation rows with
+``sme.core.workflow.start_transition``, changes a status only through ``apply_transition``
+(compare-and-set, transition log, audit row; the table's guards check the deadline and that the
+demand is still open), changes other fields with ``sme.core.versioning.update_versioned`` plus an
+audit row, and notifies the people concerned after commit. Nothing here takes a request.
 
 Concurrency: accepting a proposal first moves the demand open → awarded with compare-and-set (the
 demand row is the lock every decision goes through), then checks the proposal is still the version

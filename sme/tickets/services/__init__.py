@@ -6,9 +6,10 @@
 - ``figures``: the public monthly figures;
 - ``daily``: the daily job (escalation and the figures of the last 13 months).
 
-Every status change goes through ``sme.core.workflow.apply_transition`` (compare-and-set on the status,
-transition log, audit row); the handling level moves the same way through ``workflow.HANDLING``. People
-are told after commit. Nothing here takes a request.
+Filing writes the creation rows with ``sme.core.workflow.start_transition``; every later status change
+goes through ``apply_transition`` (compare-and-set on the status, transition log, audit row); the
+handling level moves the same way through ``workflow.HANDLING``. People are told after commit, with
+stored messages (``msg``) under the ``tickets`` event. Nothing here takes a request.
 """
 
 from .daily import DailyReport, tickets_daily
