@@ -223,7 +223,14 @@ def test_record_access(client, world, role, template, table):
 # Requests that would change a record (demands, 诉求, reports), tried by every role that must be
 # refused: (url template, post data, {role: expected status}); roles that may do it are left out.
 # "302" for a role in scope means the page refused it with a message and changed nothing.
-WRITES: list[tuple[str, dict[str, str], dict[str, int | str]]] = [
+Table = dict[str, int | str]
+
+
+def _write(url: str, data: dict[str, str], table: Table) -> tuple[str, dict[str, str], Table]:
+    return url, data, table
+
+
+WRITES: list[tuple[str, dict[str, str], Table]] = [
     (
         "/demands/{demand}/proposal/",
         {"price": "1000", "delivery_workdays": "5", "approach": "x"},
@@ -239,7 +246,7 @@ WRITES: list[tuple[str, dict[str, str], dict[str, int | str]]] = [
         },
     ),
     *[
-        (
+        _write(
             f"/demands/{{demand}}/{action}/",
             {"reason": "广告"},
             {
@@ -260,7 +267,7 @@ WRITES: list[tuple[str, dict[str, str], dict[str, int | str]]] = [
         for action in ("hide", "unhide")
     ],
     *[
-        (
+        _write(
             f"/demands/{{demand}}/{action}/",
             {},
             {
@@ -293,7 +300,7 @@ WRITES: list[tuple[str, dict[str, str], dict[str, int | str]]] = [
         },
     ),
     *[
-        (
+        _write(
             f"/demands/proposals/{{proposal}}/{action}/",
             {"shortlisted": "1", "version": "1"},
             {
@@ -311,7 +318,7 @@ WRITES: list[tuple[str, dict[str, str], dict[str, int | str]]] = [
         for action in ("shortlist", "accept")
     ],
     *[
-        (
+        _write(
             f"/tickets/{{ticket}}/{action}/",
             {"note": "说明", "version": ""},
             {
@@ -364,7 +371,7 @@ WRITES: list[tuple[str, dict[str, str], dict[str, int | str]]] = [
         },
     ),
     *[
-        (
+        _write(
             f"/moderation/reports/{{report}}/{decision}/",
             {"reason": "广告"},
             {
