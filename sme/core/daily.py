@@ -3,7 +3,7 @@
 An app registers its job in ``AppConfig.ready`` by dotted path (imported only when the job runs),
 with an order among the others:
 
-    daily.register("tickets", "sme.tickets.services.tickets_daily", order=40, label=_("诉求超期升级"))
+    daily.register("tickets", "sme.tickets.services.daily.tickets_daily", order=80, label=_("诉求超期升级"))
 
 A job is a function ``job(*, today)`` returning a report (a mapping, or an object with
 ``as_dict()``); it must be idempotent (safe to run twice a day). :func:`run_all` runs them in order

@@ -11,6 +11,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers
 
 from sme.accounts.models import Role
+from sme.core import parsing
+from sme.core.parsing import Problems
 
 from . import permissions, selectors
 from .models import Demand, Proposal
@@ -102,10 +104,8 @@ class DemandListAPI(generics.ListAPIView):
     serializer_class = DemandSerializer
 
     def _int(self, name: str) -> int | None:
-        try:
-            return int(self.request.query_params.get(name, "") or 0) or None
-        except ValueError:
-            return None
+        """An id filter; one that is no id filters nothing (as on the pages)."""
+        return parsing.integer(self.request.query_params.get(name, ""), name, Problems()) or None
 
     def get_queryset(self) -> QuerySet[Demand]:
         user = self.request.user

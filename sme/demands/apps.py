@@ -21,17 +21,15 @@ class DemandsConfig(AppConfig):
         from sme.core import audit, daily
 
         daily.register(
-            "demands", "sme.demands.services.demands_daily", order=20, label=_("截止的需求自动关闭")
+            "demands", "sme.demands.services.daily.demands_daily", order=20, label=_("截止的需求自动关闭")
         )
 
         audit.register_actions(
             {
-                "demand.create": _("发布需求"),
                 "demand.hide": _("隐藏需求"),
                 "demand.unhide": _("恢复显示需求"),
                 "demand_proposal.revise": _("修改响应方案"),
                 "demand_proposal.shortlist": _("列入候选方案"),
-                "demand_proposal.submit": _("提交响应方案"),
                 "demand_proposal.unshortlist": _("移出候选方案"),
             }
         )

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from sme.accounts.models import User
 from sme.catalog.models import ServiceCategory
+from sme.core import clock
 from sme.organizations.models import Membership, MembershipStatus, Organization
 
-from . import clock, services
+from . import services
 from .models import Demand
 
 DEMO_TITLE = "进销存与财务一体化系统上线"

@@ -9,7 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sme.catalog.models import ServiceCategory
+from sme.core import parsing
 from sme.core.forms import BootstrapFormMixin
+from sme.core.parsing import Problems
 from sme.organizations.models import Organization
 from sme.regions.models import Region
 from sme.regions.selectors import districts
@@ -139,10 +141,7 @@ class ProviderFilterForm(forms.Form):
     def int_value(self, name: str) -> int | None:
         if not self.is_valid():
             return None
-        try:
-            return int(self.cleaned_data.get(name) or 0) or None
-        except ValueError:
-            return None
+        return parsing.integer(self.cleaned_data.get(name), name, Problems()) or None
 
 
 class OfficerFilterForm(ProviderFilterForm):

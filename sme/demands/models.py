@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sme.core.models import TimeStampedModel
@@ -108,7 +110,10 @@ class Demand(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return gettext("服务需求「%(title)s」") % {"title": self.title}
+
+    def get_absolute_url(self) -> str:
+        return reverse("demands:detail", args=[self.pk])
 
 
 class ProposalStatus(models.TextChoices):
@@ -166,4 +171,7 @@ class Proposal(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} → {self.demand}"
+        return gettext("%(provider)s 对「%(demand)s」的方案") % {
+            "provider": self.provider.name,
+            "demand": self.demand.title,
+        }

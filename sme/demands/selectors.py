@@ -17,11 +17,13 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.http import Http404
 
 from sme.accounts.models import Role
+from sme.core import clock
+from sme.core.workflow import HistoryEntry, history
 from sme.organizations.permissions import jurisdiction_district_ids
 
-from . import clock
 from .models import Demand, DemandStatus, DemandVisibility, Proposal, ProposalStatus
 from .permissions import certified_provider_ids, enterprises_of, providers_of
+from .workflow import DEMAND
 
 # Proposals arrived (or were revised) since someone of the enterprise last opened the demand.
 _NEW_PROPOSALS = Q(last_proposal_at__isnull=False, proposals_seen_at__isnull=True) | Q(
@@ -152,6 +154,35 @@ def proposals_on(user: Any, demand: Demand) -> QuerySet[Proposal]:
     if demand.enterprise_id in {e.pk for e in enterprises_of(user)}:
         return qs.order_by("-shortlisted", "created_at", "id")
     return qs.filter(provider_id__in=[p.pk for p in providers_of(user)]).order_by("created_at", "id")
+
+
+def proposal_for(user: Any, pk: int) -> Proposal:
+    """A proposal ``user`` may read (its demand in scope, and for a provider its own), or 404."""
+    proposal = Proposal.objects.select_related("demand", "provider").filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    demand = demand_for(user, proposal.demand_id)
+    if not proposals_on(user, demand).filter(pk=pk).exists():
+        raise Http404
+    proposal.demand = demand
+    return proposal
+
+
+def live_proposal(demand: Demand, provider: Any) -> Proposal | None:
+    """``provider``'s proposal on ``demand`` still in the running (the one a new form revises)."""
+    proposal = (
+        Proposal.objects.select_related("demand", "provider")
+        .filter(demand=demand, provider=provider, status=ProposalStatus.SUBMITTED)
+        .first()
+    )
+    if proposal is not None:
+        proposal.demand = demand
+    return proposal
+
+
+def demand_history(demand: Demand) -> list[HistoryEntry]:
+    """The demand's moves, oldest first (posted, then awarded, closed or withdrawn)."""
+    return history(DEMAND, demand)
 
 
 def proposals_of_provider(user: Any) -> QuerySet[Proposal]:

@@ -9,22 +9,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sme.accounts.models import Role
+from sme.core import clock, parsing
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
+from sme.core.parsing import Problems
 from sme.core.typing import AuthenticatedRequest
-from sme.core.workflow import history
 
-from . import clock, permissions, selectors, services
+from . import permissions, selectors, services
 from .forms import DemandForm, HideForm, NoteForm, OfficerFilterForm, ProposalForm, ProviderFilterForm
-from .models import Demand, DemandStatus, Proposal, ProposalStatus
+from .models import Demand, DemandStatus, ProposalStatus
 from .workflow import DEMAND, DEMAND_OWNER, PROPOSAL
 
 
@@ -39,18 +40,6 @@ def _order_url(order: Any) -> str:
         return reverse("orders:detail", args=[order.pk])
     except NoReverseMatch:
         return ""
-
-
-def _proposal_for(user: Any, pk: int) -> Proposal:
-    """A proposal the user may read (its demand in scope, and a provider's own), or 404."""
-    proposal = get_object_or_404(Proposal.objects.select_related("demand", "provider"), pk=pk)
-    demand = selectors.demand_for(user, proposal.demand_id)
-    if not selectors.proposals_on(user, demand).filter(pk=pk).exists():
-        from django.http import Http404
-
-        raise Http404
-    proposal.demand = demand
-    return proposal
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -192,7 +181,7 @@ def _detail_context(
         "can_hide": permissions.may_hide(user, demand),
         "hide_form": hide_form or HideForm(),
         "note_form": NoteForm(),
-        "history": history(DEMAND, demand) if is_enterprise or overseer else [],
+        "history": selectors.demand_history(demand) if is_enterprise or overseer else [],
         "order_url": _order_url(accepted.order if accepted is not None else None),
         "accepted": accepted,
     }
@@ -221,14 +210,9 @@ def proposal_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ProposalForm(request.POST, providers=answerable)
     if form.is_valid():
         data = form.cleaned_data
-        existing = (
-            Proposal.objects.select_related("demand", "provider")
-            .filter(demand=demand, provider=data["provider"], status=ProposalStatus.SUBMITTED)
-            .first()
-        )
+        existing = selectors.live_proposal(demand, data["provider"])
         try:
             if existing is not None:
-                existing.demand = demand
                 existing.version = data.get("version") or existing.version
                 services.proposal_revise(
                     actor=request.user,
@@ -259,7 +243,7 @@ def proposal_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_for(request.user, pk)
+    proposal = selectors.proposal_for(request.user, pk)
     form = NoteForm(request.POST)
     form.is_valid()
     try:
@@ -279,7 +263,7 @@ def proposal_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_shortlist(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Toggle 入围; answers htmx with the proposal's row, a full page load with a redirect."""
-    proposal = _proposal_for(request.user, pk)
+    proposal = selectors.proposal_for(request.user, pk)
     try:
         proposal = services.proposal_shortlist(
             actor=request.user, proposal=proposal, shortlisted=request.POST.get("shortlisted") == "1"
@@ -302,16 +286,13 @@ def proposal_shortlist(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def proposal_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET: the confirmation page with the exact terms; POST: accept them (the version shown)."""
-    proposal = _proposal_for(request.user, pk)
+    proposal = selectors.proposal_for(request.user, pk)
     demand = proposal.demand
     if DEMAND_OWNER not in permissions.demand_roles(request.user, demand):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            seen = int(request.POST.get("version", ""))
-        except ValueError:
-            seen = 0
-        proposal.version = seen
+        # The version the confirmation page showed; none (an old page) never matches.
+        proposal.version = parsing.integer(request.POST.get("version", ""), "version", Problems()) or 0
         try:
             order = services.proposal_accept(actor=request.user, proposal=proposal)
         except ServiceError as error:
@@ -348,8 +329,6 @@ def demand_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespo
     """The enterprise closes or withdraws its open demand."""
     demand = selectors.demand_for(request.user, pk)
     if action not in ("close", "withdraw"):
-        from django.http import Http404
-
         raise Http404
     if DEMAND_OWNER not in permissions.demand_roles(request.user, demand):
         raise PermissionDenied

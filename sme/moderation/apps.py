@@ -16,13 +16,6 @@ class ModerationConfig(AppConfig):
         n.register(
             n.link(_("举报处理"), "moderation:queue", {n.OFFICER}, 8, "supervision"),
         )
-        from sme.core import audit
-
-        audit.register_actions(
-            {
-                "moderation_report.file": _("举报内容"),
-            }
-        )
         from sme.core import todos
 
         from .todos import todos_for

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sme.core.models import TimeStampedModel
@@ -78,4 +79,7 @@ class Report(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_target_kind_display()} #{self.target_id}"
+        return gettext("对%(kind)s #%(id)s 的举报") % {
+            "kind": self.get_target_kind_display(),
+            "id": self.target_id,
+        }

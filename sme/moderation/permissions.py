@@ -8,7 +8,7 @@ from sme.accounts.models import Role
 from sme.organizations.permissions import jurisdiction_district_ids
 
 from .models import Report
-from .workflow import OFFICER
+from .workflow import OFFICER, REPORTER
 
 
 def _active(user: Any) -> bool:
@@ -28,6 +28,11 @@ def decides_in(user: Any, district_id: int) -> bool:
     if user.is_platform_admin or user.role == Role.CITY_OFFICER:
         return True
     return district_id in jurisdiction_district_ids(user)
+
+
+def reporter_roles(user: Any) -> set[str]:
+    """Anyone active and logged in may report what they can see."""
+    return {REPORTER} if _active(user) else set()
 
 
 def roles_for(user: Any, report: Report) -> set[str]:

@@ -1,6 +1,6 @@
 """Writes to reports: filing one, and an officer's decision (hide the target with a reason, or dismiss).
 
-Hiding goes through the target's owner (``targets.hide``); every report on the same target that is
+A filed report gets its creation rows from ``start_transition``. Hiding goes through the target's owner (``targets.hide``); every report on the same target that is
 still open is decided with it, each through ``apply_transition`` (compare-and-set, transition log,
 audit row). Reporters are told the outcome after commit.
 """
@@ -13,15 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
-from sme.core.workflow import apply_transition
+from sme.core.messages import msg
+from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 
 from . import permissions, selectors, targets
 from .models import Report, ReportReason, ReportStatus, TargetKind
 from .workflow import OFFICER, REPORT
 
+EVENT = "moderation"  # the notification category people may mute for e-mail
 REASON_TEXT_MAX = 1000
 
 
@@ -59,14 +60,14 @@ def report_file(*, actor: Any, kind: str, target_id: int, reason: str, reason_te
         reason=reason,
         reason_text=reason_text,
     )
-    audit.record(
-        "moderation_report.file",
-        actor=actor,
+    return start_transition(
+        workflow=REPORT,
         obj=report,
-        summary=_("举报%(kind)s #%(id)s：%(reason)s")
-        % {"kind": TargetKind(kind).label, "id": target.obj.pk, "reason": ReportReason(reason).label},
+        action="file",
+        actor=actor,
+        roles=permissions.reporter_roles(actor),
+        changes={"reason": [None, reason]},
     )
-    return report
 
 
 @transaction.atomic
@@ -110,11 +111,12 @@ def report_decide(*, actor: Any, report: Report, decision: str, reason: str = ""
                 raise
             continue
         decided.append(item)
-    outcome = _("已屏蔽") if decision == "hide" else _("经核查不予处理")
+    outcome = msg("已屏蔽") if decision == "hide" else msg("经核查不予处理")
     for item in decided:
         notify(
             [item.reporter],
-            title=_("您的举报已处理：%(outcome)s") % {"outcome": outcome},
-            body=_("举报内容：%(excerpt)s") % {"excerpt": item.target_excerpt},
+            title=msg("您的举报已处理：%(outcome)s", outcome=outcome),
+            body=msg("举报内容：%(excerpt)s", excerpt=item.target_excerpt),
+            event=EVENT,
         )
     return decided

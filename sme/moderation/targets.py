@@ -10,10 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from sme.core.errors import InvalidInput
+from sme.demands import selectors as demand_selectors
+from sme.demands import services as demand_services
+from sme.demands.models import Demand
+from sme.orders import services as order_services
+from sme.orders.models import Rating
 
 from .models import TargetKind
 
@@ -49,8 +55,6 @@ def _cut(text: str) -> str:
 
 
 def _rating(target_id: int) -> Any:
-    from sme.orders.models import Rating
-
     rating = Rating.objects.select_related("order").filter(pk=target_id).first()
     if rating is None:
         raise TargetMissing(target_id)
@@ -83,11 +87,6 @@ def resolve(kind: str, target_id: int, *, viewer: Any = None) -> Target:
             is_hidden=bool(getattr(rating, "reply_hidden", False)) or rating.is_hidden,
         )
     if kind == TargetKind.DEMAND:
-        from django.http import Http404
-
-        from sme.demands import selectors as demand_selectors
-        from sme.demands.models import Demand
-
         if viewer is not None:
             try:
                 demand = demand_selectors.demand_for(viewer, target_id)
@@ -102,7 +101,7 @@ def resolve(kind: str, target_id: int, *, viewer: Any = None) -> Target:
             kind=kind,
             obj=demand,
             district_id=demand.district_id,
-            excerpt=_cut(f"{demand.title}：{getattr(demand, 'description', '')}"),
+            excerpt=_cut(_("%(title)s：%(text)s") % {"title": demand.title, "text": demand.description}),
             url=_url("demands:detail", demand.pk),
             is_hidden=demand.is_hidden,
         )
@@ -112,16 +111,10 @@ def resolve(kind: str, target_id: int, *, viewer: Any = None) -> Target:
 def hide(target: Target, *, actor: Any, reason: str) -> None:
     """Hide the target through its owner's service (which checks scope, audits and tells the owner)."""
     if target.kind == TargetKind.RATING:
-        from sme.orders.services import rating_hide
-
-        rating_hide(actor=actor, rating=target.obj, reason=reason)
+        order_services.rating_hide(actor=actor, rating=target.obj, reason=reason)
     elif target.kind == TargetKind.RATING_REPLY:
-        from sme.orders.services import rating_reply_hide
-
-        rating_reply_hide(actor=actor, rating=target.obj, reason=reason)
+        order_services.rating_reply_hide(actor=actor, rating=target.obj, reason=reason)
     elif target.kind == TargetKind.DEMAND:
-        from sme.demands.services import demand_hide
-
-        demand_hide(actor=actor, demand=target.obj, reason=reason)
+        demand_services.demand_hide(actor=actor, demand=target.obj, reason=reason)
     else:  # pragma: no cover - kinds are choices
         raise InvalidInput(_("未知的举报对象类型。"))

@@ -14,7 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
+from sme.core import clock, parsing
+from sme.core.parsing import Problems
+
+from . import selectors
 from .models import Ticket, TicketMonthFigures
 
 MAX_MONTHS = 36
@@ -78,7 +81,7 @@ class TicketListAPI(generics.ListAPIView):
     serializer_class = TicketSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "today": services._today()}
+        return {**super().get_serializer_context(), "today": clock.today()}
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if not selectors.can_see_tickets(self.request.user):
@@ -89,7 +92,7 @@ class TicketListAPI(generics.ListAPIView):
             status=p.get("status", ""),
             overdue=p.get("overdue", "") in ("1", "true"),
             level=p.get("level", ""),
-            today=services._today(),
+            today=clock.today(),
         )
 
 
@@ -125,19 +128,21 @@ class TicketFiguresAPI(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        raw_district = request.query_params.get("district", "")
-        raw_months = request.query_params.get("months", "12")
-        try:
-            district_id = int(raw_district) if raw_district else None
-        except ValueError as exc:
-            raise ValidationError({"district": [_("区县 id 应为整数。")]}) from exc
-        try:
-            n = int(raw_months)
-        except ValueError as exc:
-            raise ValidationError({"months": [_("月数应为整数。")]}) from exc
-        if not 1 <= n <= MAX_MONTHS:
-            raise ValidationError({"months": [_("月数应在1至%(n)s之间。") % {"n": MAX_MONTHS}]})
-        months = selectors.last_months(services._today(), n)
+        problems = Problems()
+        district_id = parsing.integer(
+            request.query_params.get("district", ""), "district", problems, label=_("区县 id")
+        )
+        n = parsing.integer(
+            request.query_params.get("months", "") or 12,
+            "months",
+            problems,
+            label=_("月数"),
+            minimum=1,
+            maximum=MAX_MONTHS,
+        )
+        if problems or n is None:
+            raise ValidationError(problems.by_field)
+        months = selectors.last_months(clock.today(), n)
         rows = selectors.month_figures(district_id=district_id, months=months)
         results = []
         for month, row in zip(months, rows, strict=True):

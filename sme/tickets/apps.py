@@ -23,19 +23,23 @@ class TicketsConfig(AppConfig):
         from sme.core import audit, daily
 
         daily.register(
-            "tickets", "sme.tickets.services.tickets_daily", order=80, label=_("超期诉求升级与月度数据")
+            "tickets", "sme.tickets.services.daily.tickets_daily", order=80, label=_("超期诉求升级与月度数据")
         )
 
         audit.register_actions(
             {
-                "ticket.file": _("提出诉求"),
                 "ticket.rate": _("评价诉求办理"),
+                "tickets.ticket_type_save": _("修改诉求类型"),
+                "tickets.ticket_type_delete": _("删除诉求类型"),
             }
         )
-        from sme.core import todos
+        from sme.core import files, todos
 
         from .loader import load_after_migrate
+        from .models import TicketAttachment
+        from .selectors import may_read_attachment
         from .todos import todos_for
 
         todos.register(todos_for)
+        files.register(TicketAttachment, can_read=may_read_attachment)
         post_migrate.connect(load_after_migrate, sender=self)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sme.core.forms import BootstrapFormMixin
@@ -16,12 +17,21 @@ ORDER_CHOICES_LIMIT = 200
 
 class OrderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} · {obj.title} · {obj.provider.name}"
+        return gettext("%(number)s · %(title)s · %(provider)s") % {
+            "number": obj.number,
+            "title": obj.title,
+            "provider": obj.provider.name,
+        }
+
+
+class TicketTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
 
 
 class TicketFileForm(BootstrapFormMixin, forms.Form):
     enterprise = forms.ModelChoiceField(label=_("提出诉求的企业"), queryset=Organization.objects.none())
-    ticket_type = forms.ModelChoiceField(
+    ticket_type = TicketTypeChoiceField(
         label=_("诉求类型"), queryset=TicketType.objects.none(), empty_label=None
     )
     order = OrderChoiceField(

@@ -11,7 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
+
+from .models import TicketType
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "ticket_types.json"
 DATE_FIELDS = ("effective_from", "effective_until")
@@ -28,8 +30,6 @@ def type_values(row: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def load_ticket_types(path: Path | None = None) -> int:
     """Apply the data file; returns how many types were created or changed."""
-    from .models import TicketType
-
     rows = json.loads((path or DATA_FILE).read_text(encoding="utf-8"))
     changed = 0
     for row in rows:
@@ -47,8 +47,6 @@ def load_ticket_types(path: Path | None = None) -> int:
 def load_after_migrate(
     sender: Any, using: str = "default", verbosity: int = 1, plan: Any = None, **kwargs: Any
 ) -> None:
-    from django.db import connections
-
     if "tickets_tickettype" not in connections[using].introspection.table_names():
         return
     changed = load_ticket_types()

@@ -15,8 +15,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sme.core.files import StoredFile
 from sme.core.models import TimeStampedModel
 
 
@@ -61,7 +64,7 @@ class TicketType(models.Model):
         ordering = ["sort_order", "key"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext("诉求类型「%(name)s」") % {"name": self.name}
 
     @property
     def rule_label(self) -> str:
@@ -77,6 +80,8 @@ class TicketStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (TicketStatus.FILED, TicketStatus.ACKNOWLEDGED, TicketStatus.ANSWERED)
+# The enterprise may rate the handling within this many days of the ticket being closed.
+RATING_WINDOW_DAYS = 30
 
 
 class HandlingLevel(models.TextChoices):
@@ -184,7 +189,10 @@ class Ticket(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.number
+        return gettext("诉求 %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -207,18 +215,11 @@ class Ticket(TimeStampedModel):
         return due is not None and today > due
 
 
-class TicketAttachment(models.Model):
-    """A file the enterprise attached when filing; checked by content (sme.core.uploads)."""
+class TicketAttachment(StoredFile):
+    """A file the enterprise attached when filing, stored with ``sme.core.files.store_upload`` and
+    served by the one audited download view to whoever may see the ticket (``selectors``)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), upload_to="tickets/%Y/%m/", max_length=200)
-    label = models.CharField(_("文件名"), max_length=220)
-    file_kind = models.CharField(max_length=10)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("诉求附件")
@@ -226,7 +227,7 @@ class TicketAttachment(models.Model):
         ordering = ["ticket", "uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.label
+        return gettext("诉求附件「%(label)s」") % {"label": self.label}
 
 
 class TicketMonthFigures(models.Model):

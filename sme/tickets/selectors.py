@@ -11,17 +11,67 @@ The monthly figures are public.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sme.accounts.models import Role
+from sme.core import clock
+from sme.core.messages import Message, msg
+from sme.core.workflow import START, HistoryEntry, history
 from sme.organizations.models import MembershipStatus
 from sme.organizations.permissions import jurisdiction_district_ids
+from sme.regions.selectors import districts
+from sme.workdays.calendar import add_workdays
 
-from .models import OPEN_STATUSES, HandlingLevel, Ticket, TicketMonthFigures, TicketStatus, TicketType
-from .services import overdue_filter
+from .models import (
+    OPEN_STATUSES,
+    RATING_WINDOW_DAYS,
+    HandlingLevel,
+    Ticket,
+    TicketAttachment,
+    TicketMonthFigures,
+    TicketStatus,
+    TicketType,
+)
+from .workflow import HANDLING, TICKET
+
+
+@dataclass(frozen=True)
+class DueDates:
+    acknowledge: dt.date
+    answer: dt.date
+    close: dt.date
+
+
+def due_dates(ticket_type: TicketType, filed_on: dt.date) -> DueDates:
+    """The working-day deadlines of a ticket of ``ticket_type`` filed on ``filed_on``."""
+    return DueDates(
+        acknowledge=add_workdays(filed_on, ticket_type.acknowledge_workdays),
+        answer=add_workdays(filed_on, ticket_type.answer_workdays),
+        close=add_workdays(filed_on, ticket_type.close_workdays),
+    )
+
+
+def overdue_reason(ticket: Ticket, today: dt.date) -> Message:
+    """Which stage ran out and by when it was due, e.g. "受理超时（应于2026年10月8日前受理）"."""
+    stage = {
+        TicketStatus.FILED: msg("受理"),
+        TicketStatus.ACKNOWLEDGED: msg("答复"),
+        TicketStatus.ANSWERED: msg("办结"),
+    }.get(TicketStatus(ticket.status), "")
+    return msg("%(stage)s超时（应于%(day)s前%(stage)s）", stage=stage, day=ticket.stage_due() or "")
+
+
+def overdue_filter(today: dt.date) -> Q:
+    """Open tickets whose current stage is past its due date."""
+    return (
+        Q(status=TicketStatus.FILED, acknowledge_due__lt=today)
+        | Q(status=TicketStatus.ACKNOWLEDGED, answer_due__lt=today)
+        | Q(status=TicketStatus.ANSWERED, close_due__lt=today)
+    )
 
 
 def can_see_tickets(user: Any) -> bool:
@@ -54,6 +104,36 @@ def ticket_for(user: Any, pk: int) -> Ticket:
     return ticket
 
 
+def timeline(ticket: Ticket) -> list[HistoryEntry]:
+    """Everything that happened to the ticket, oldest first: its status moves and its handling level.
+
+    Tickets filed before the creation row was logged get one made from their filing time.
+    """
+    entries = history(TICKET, ticket) + history(HANDLING, ticket)
+    if not any(e.action == "file" for e in entries):
+        entries.append(
+            HistoryEntry(
+                at=ticket.filed_at,
+                actor=ticket.filed_by,
+                action="file",
+                label=TICKET.action_label("file"),
+                from_status=TICKET.status_labels[START],
+                to_status=TICKET.status_labels[TicketStatus.FILED],
+                note="",
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def may_read_attachment(user: Any, attachment: TicketAttachment) -> bool:
+    """The read rule of ``files:download`` for 诉求 attachments: whoever may open the ticket."""
+    return tickets_visible_to(user).filter(pk=attachment.ticket_id).exists()
+
+
+def attachments_of(ticket: Ticket) -> list[TicketAttachment]:
+    return list(TicketAttachment.objects.filter(ticket=ticket).order_by("uploaded_at", "id"))
+
+
 def ticket_list(
     user: Any, *, status: str = "", overdue: bool = False, level: str = "", today: dt.date
 ) -> QuerySet[Ticket]:
@@ -83,7 +163,19 @@ def pending_for_officer(user: Any, today: dt.date) -> tuple[int, int]:
     return waiting.count(), waiting.filter(overdue_filter(today)).count()
 
 
-def unrated_for_enterprise(user: Any, since: dt.datetime) -> int:
+def rating_window_open(ticket: Ticket) -> bool:
+    """A closed, unrated ticket within the rating window (``RATING_WINDOW_DAYS``) of its closing."""
+    return (
+        ticket.status == TicketStatus.CLOSED
+        and ticket.rated_at is None
+        and ticket.closed_at is not None
+        and clock.now() <= ticket.closed_at + dt.timedelta(days=RATING_WINDOW_DAYS)
+    )
+
+
+def unrated_for_enterprise(user: Any) -> int:
+    """The enterprise's closed tickets still waiting for its rating (its to-do)."""
+    since = clock.now() - dt.timedelta(days=RATING_WINDOW_DAYS)
     return (
         tickets_visible_to(user)
         .filter(status=TicketStatus.CLOSED, rated_at__isnull=True, closed_at__gte=since)
@@ -114,6 +206,4 @@ def last_months(today: dt.date, n: int = 12) -> list[dt.date]:
 
 
 def districts_with_figures() -> QuerySet[Any]:
-    from sme.regions.selectors import districts
-
     return districts()

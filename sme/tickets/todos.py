@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.core.todos import Todo
 
-from . import selectors, services
+from . import selectors
 
 
 def todos_for(user: Any) -> list[Todo]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     items: list[Todo] = []
-    today = services._today()
+    today = clock.today()
     url = reverse("tickets:list")
     if user.role in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER):
         waiting, overdue = selectors.pending_for_officer(user, today)
@@ -32,8 +32,7 @@ def todos_for(user: Any) -> list[Todo]:
                 )
             )
     elif user.role == Role.ENTERPRISE:
-        since = services._now() - dt.timedelta(days=services.RATING_WINDOW_DAYS)
-        unrated = selectors.unrated_for_enterprise(user, since)
+        unrated = selectors.unrated_for_enterprise(user)
         if unrated:
             items.append(
                 Todo(

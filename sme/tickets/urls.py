@@ -10,6 +10,5 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/rate/", views.ticket_rate, name="rate"),
-    path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/<slug:action>/", views.ticket_act, name="act"),
 ]

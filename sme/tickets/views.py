@@ -5,23 +5,24 @@ Views parse, check, call one service or selector, and render.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sme.core import clock, parsing
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
+from sme.core.parsing import Problems
 from sme.core.typing import AuthenticatedRequest
 from sme.core.uploads import accept_attribute, describe_kinds
-from sme.core.workflow import history
 
 from . import permissions, selectors, services
 from .forms import FiguresFilterForm, NoteForm, RateForm, TicketFileForm, TicketFilterForm
@@ -42,7 +43,7 @@ def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_list_role(request.user)
     form = TicketFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    today = services._today()
+    today = clock.today()
     qs = selectors.ticket_list(
         request.user,
         status=filters.get("status", ""),
@@ -69,7 +70,7 @@ def ticket_new(request: AuthenticatedRequest) -> HttpResponse:
     enterprises = permissions.enterprises_of(request.user)
     if not enterprises:
         raise PermissionDenied(_("只有企业用户可以提出诉求。"))
-    today = services._today()
+    today = clock.today()
     types = selectors.types_in_force(today)
     initial: dict[str, Any] = {}
     if request.method == "GET":
@@ -97,7 +98,7 @@ def ticket_new(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("诉求已提交，编号 %(number)s。主管部门将于%(day)s前受理。")
-                % {"number": ticket.number, "day": services._cn_date(ticket.acknowledge_due)},
+                % {"number": ticket.number, "day": date_format(ticket.acknowledge_due, "DATE_FORMAT")},
             )
             return redirect("tickets:detail", pk=ticket.pk)
     return render(
@@ -114,28 +115,17 @@ def ticket_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _timeline(ticket: Any) -> list[Any]:
-    entries = history(TICKET, ticket) + history(HANDLING, ticket)
-    return sorted(entries, key=lambda e: e.at)
-
-
 @login_required
 def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_list_role(request.user)
     ticket = selectors.ticket_for(request.user, pk)
     roles = permissions.roles_for(request.user, ticket)
-    today = services._today()
+    today = clock.today()
     actions = TICKET.allowed_actions(ticket.status, roles)
     if ticket.reopened_at is not None:
         actions = [t for t in actions if t.action != "reopen"]
     can_take_over = CITY in roles and ticket.is_open and not ticket.is_escalated
-    can_rate = (
-        FILER in roles
-        and ticket.status == "closed"
-        and ticket.rated_at is None
-        and ticket.closed_at is not None
-        and services._now() <= ticket.closed_at + dt.timedelta(days=services.RATING_WINDOW_DAYS)
-    )
+    can_rate = FILER in roles and selectors.rating_window_open(ticket)
     stages = [
         (_("受理"), ticket.acknowledge_due, ticket.acknowledged_at, ticket.status == "filed"),
         (_("答复"), ticket.answer_due, ticket.answered_at, ticket.status in ("filed", "acknowledged")),
@@ -154,8 +144,8 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_rate": can_rate,
             "rate_form": RateForm(),
             "note_form": NoteForm(initial={"version": ticket.version}),
-            "timeline": _timeline(ticket),
-            "attachments": list(ticket.attachments.all()),
+            "timeline": selectors.timeline(ticket),
+            "attachments": selectors.attachments_of(ticket),
             "stages": stages,
             "today": today,
             "overdue": ticket.is_overdue(today),
@@ -171,8 +161,8 @@ def ticket_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespo
         raise Http404
     ticket = selectors.ticket_for(request.user, pk)
     note = request.POST.get("note", "")
-    raw_version = request.POST.get("version", "")
-    version = int(raw_version) if raw_version.isdigit() else None
+    # A form without its version (an old page) is checked by the status alone.
+    version = parsing.integer(request.POST.get("version", ""), "version", Problems())
     actor = request.user
     try:
         if action == "acknowledge":
@@ -225,19 +215,6 @@ def ticket_rate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("tickets:detail", pk=ticket.pk)
 
 
-@login_required
-def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
-    _require_list_role(request.user)
-    ticket = selectors.ticket_for(request.user, pk)
-    attachment = get_object_or_404(ticket.attachments, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.label,
-        content_type=attachment.content_type,
-    )
-
-
 def figures(request: HttpRequest) -> HttpResponse:
     """Public: the monthly figures of the last 12 months, for the city or one district."""
     districts = list(selectors.districts_with_figures())
@@ -246,11 +223,11 @@ def figures(request: HttpRequest) -> HttpResponse:
         int(form.cleaned_data["district"]) if form.is_valid() and form.cleaned_data["district"] else None
     )
     district = next((d for d in districts if d.pk == district_id), None)
-    months = selectors.last_months(services._today())
+    months = selectors.last_months(clock.today())
     rows = selectors.month_figures(district_id=district_id, months=months)
     table = list(zip(months, rows, strict=True))
     chart = {
-        "months": [f"{m.year}年{m.month}月" for m in months],
+        "months": [date_format(m, "YEAR_MONTH_FORMAT") for m in months],
         "series": [
             {"name": _("受理诉求数"), "type": "bar", "axis": 0, "data": [r.filed if r else 0 for r in rows]},
             {"name": _("办结数"), "type": "bar", "axis": 0, "data": [r.closed if r else 0 for r in rows]},

@@ -11,7 +11,8 @@ from typing import Any
 from sme.accounts.models import User
 from sme.catalog.models import ServiceCategory
 from sme.certification.tests.lifecycle_factories import certification
-from sme.demands import clock, services
+from sme.core import clock
+from sme.demands import services
 from sme.demands.models import Demand, Proposal
 from sme.organizations.models import Organization
 from sme.regions.models import Region

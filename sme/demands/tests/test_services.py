@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail  # noqa: F401
+from django.utils import translation
 
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.models import AuditLog, TransitionLog
-from sme.demands import clock, services
+from sme.demands import services
 from sme.demands.models import Demand, DemandStatus, Proposal, ProposalStatus
 from sme.demands.tests import factories as f
 from sme.notifications.models import Notification
@@ -49,14 +50,25 @@ def test_full_flow_two_proposals_one_accepted(
     assert p1.status == ProposalStatus.ACCEPTED and p1.order_id == order.pk
     assert p2.status == ProposalStatus.NOT_SELECTED
     assert demand.status == DemandStatus.AWARDED and demand.accepted_proposal_id == p1.pk
-    assert Notification.objects.filter(recipient=second, title__startswith="未中选").count() == 1
+    not_selected = Notification.objects.get(recipient=second, title__startswith="未中选")
+    assert not_selected.event == "demands"
+    assert not_selected.message["title"] == {"m": "未中选：%(title)s", "p": {"title": demand.title}}
+    with translation.override("en"):
+        assert not_selected.title_text == f"Not selected: {demand.title}"
     assert not Notification.objects.filter(recipient=first, title__startswith="未中选").exists()
+    created = AuditLog.objects.get(action="demand.create", object_id=str(demand.pk))
+    assert created.object_label == f"服务需求「{demand.title}」"
     logged = set(
         TransitionLog.objects.filter(workflow__in=["demand", "demand_proposal"]).values_list(
             "action", flat=True
         )
     )
-    assert logged == {"award", "accept", "not_select"}
+    # The creation rows (posting, each proposal) and every later move.
+    assert logged == {"create", "submit", "award", "accept", "not_select"}
+    assert TransitionLog.objects.filter(
+        workflow="demand", object_id=str(demand.pk), action="create", from_status="created", to_status="open"
+    ).exists()
+    assert AuditLog.objects.filter(action="demand_proposal.submit", object_id=str(p2.pk)).count() == 1
 
 
 def test_accept_is_all_or_nothing_when_the_order_is_refused(enterprise_owner, providers, monkeypatch):
@@ -147,6 +159,20 @@ def test_withdrawn_proposal_makes_room_for_a_new_one(enterprise_owner, provider_
     assert again.pk != p.pk
 
 
+def test_withdrawing_after_the_demand_ended_is_refused_even_from_a_stale_page(
+    enterprise_owner, provider_user
+):
+    demand = f.demand(enterprise_owner)
+    p = f.proposal(provider_user, demand)
+    stale = Proposal.objects.select_related("demand").get(pk=p.pk)  # the demand read while open
+    services.demand_close(actor=enterprise_owner, demand=Demand.objects.get(pk=demand.pk))
+    stale.status = ProposalStatus.SUBMITTED  # as the provider's page still shows it
+    with pytest.raises(Conflict) as error:
+        services.proposal_withdraw(actor=provider_user, proposal=stale)
+    assert "需求已结束" in error.value.message
+    assert Proposal.objects.get(pk=p.pk).status == ProposalStatus.NOT_SELECTED
+
+
 def test_enterprise_cannot_withdraw_a_providers_proposal(enterprise_owner, provider_user):
     demand = f.demand(enterprise_owner)
     p = f.proposal(provider_user, demand)
@@ -172,7 +198,46 @@ def test_bad_demand_input_names_the_field(enterprise_owner, fields, field, messa
     assert not Demand.objects.exists()
 
 
-def test_deadline_in_the_past_refused(enterprise_owner):
+def test_amounts_read_as_people_type_them(enterprise_owner, provider_user):
+    demand = f.demand(enterprise_owner, budget_min="３０，０００", budget_max=" 80,000.50 ")
+    assert (demand.budget_min, demand.budget_max) == (Decimal("30000"), Decimal("80000.50"))
+    p = f.proposal(provider_user, demand, price="52，000", days="１５")
+    assert (p.price, p.delivery_workdays) == (Decimal("52000"), 15)
+
+
+@pytest.mark.parametrize(
+    ("price", "days", "field", "words"),
+    [
+        ("五万", 10, "price", "报价请填写数字（单位：元），收到“五万”"),
+        ("100.555", 10, "price", "报价最多保留2位小数"),
+        ("100", "十", "delivery_workdays", "交付时间请填写数字（单位：工作日），收到“十”"),
+        ("100", 731, "delivery_workdays", "交付时间不能大于730"),
+        ("100", "2.5", "delivery_workdays", "交付时间请填写整数"),
+    ],
+)
+def test_bad_numbers_say_which_field_and_what_is_wrong(
+    enterprise_owner, provider_user, price, days, field, words
+):
+    demand = f.demand(enterprise_owner)
+    with pytest.raises(InvalidInput) as error:
+        f.proposal(provider_user, demand, price=price, days=days)
+    assert words in error.value.field_errors[field][0]
+    assert error.value.message == error.value.field_errors[field][0]
+
+
+def test_a_revision_read_before_the_withdrawal_is_refused(enterprise_owner, provider_user):
+    demand = f.demand(enterprise_owner)
+    p = f.proposal(provider_user, demand)
+    read_before = Proposal.objects.select_related("demand").get(pk=p.pk)
+    services.proposal_withdraw(actor=provider_user, proposal=Proposal.objects.get(pk=p.pk))
+    with pytest.raises(Conflict):
+        services.proposal_revise(
+            actor=provider_user, proposal=read_before, price="1", delivery_workdays=1, approach="y"
+        )
+    assert Proposal.objects.get(pk=p.pk).price == Decimal("50000")
+
+
+def test_deadline_in_the_past_refused(enterprise_owner, clock):
     with pytest.raises(InvalidInput) as error:
         f.demand(enterprise_owner, deadline=clock.today() - dt.timedelta(days=1))
     assert "截止日期" in error.value.field_errors["deadline"][0]
@@ -201,7 +266,7 @@ def test_bad_proposal_input_names_the_field(enterprise_owner, provider_user, pri
     assert not Proposal.objects.exists()
 
 
-def test_only_enterprise_members_post(provider_user, enterprise_owner):
+def test_only_enterprise_members_post(provider_user, enterprise_owner, clock):
     with pytest.raises(NotAllowed):
         services.demand_create(
             actor=provider_user,
@@ -238,31 +303,31 @@ def test_revoked_certification_does_not_count(enterprise_owner, wanzhou):
 # --- deadlines and the daily job ------------------------------------------------------------------
 
 
-def test_proposals_refused_after_the_deadline_before_the_job(enterprise_owner, provider_user, monkeypatch):
+def test_proposals_refused_after_the_deadline_before_the_job(enterprise_owner, provider_user, clock):
     deadline = clock.today() + dt.timedelta(days=3)
     demand = f.demand(enterprise_owner, deadline=deadline)
-    monkeypatch.setattr(clock, "today", lambda: deadline)
+    clock.pin(deadline)
     f.proposal(provider_user, demand)  # the deadline day itself still counts
     services.proposal_withdraw(actor=provider_user, proposal=Proposal.objects.get())
-    monkeypatch.setattr(clock, "today", lambda: deadline + dt.timedelta(days=1))
+    clock.pin(deadline + dt.timedelta(days=1))
     with pytest.raises(InvalidInput) as error:
         f.proposal(provider_user, demand)
     assert "截止" in error.value.message
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN  # the job has not run yet
 
 
-def test_accept_after_the_deadline_refused(enterprise_owner, provider_user, monkeypatch):
+def test_accept_after_the_deadline_refused(enterprise_owner, provider_user, clock):
     deadline = clock.today() + dt.timedelta(days=3)
     demand = f.demand(enterprise_owner, deadline=deadline)
     p = f.proposal(provider_user, demand)
-    monkeypatch.setattr(clock, "today", lambda: deadline + dt.timedelta(days=1))
+    clock.pin(deadline + dt.timedelta(days=1))
     with pytest.raises(InvalidInput):
         services.proposal_accept(actor=enterprise_owner, proposal=p)
     assert not Order.objects.exists()
 
 
 def test_daily_job_closes_past_deadline_and_is_idempotent(
-    enterprise_owner, providers, monkeypatch, django_capture_on_commit_callbacks
+    enterprise_owner, providers, clock, django_capture_on_commit_callbacks
 ):
     first, second = providers
     deadline = clock.today() + dt.timedelta(days=2)
@@ -287,10 +352,11 @@ def test_daily_job_closes_past_deadline_and_is_idempotent(
 
     again = services.demands_daily(today=deadline + dt.timedelta(days=1))
     assert (again.closed, again.proposals_not_selected) == (0, 0)
-    assert TransitionLog.objects.filter(workflow="demand", object_id=str(due.pk)).count() == 1
+    closes = TransitionLog.objects.filter(workflow="demand", object_id=str(due.pk), action="close")
+    assert closes.count() == 1
 
 
-def test_daily_command_and_task(enterprise_owner, monkeypatch):
+def test_daily_command_and_task(enterprise_owner, clock):
     from django.core.management import call_command
 
     from sme.core.tasks import run_daily

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import login
-from sme.demands import clock, services
+from sme.demands import services
 from sme.demands.models import Demand, DemandStatus, Proposal, ProposalStatus
 from sme.demands.tests import factories as f
 from sme.orders.models import Order, OrderStatus
@@ -167,7 +167,9 @@ def test_enterprise_list_redirects_to_its_own(client, enterprise_owner):
 # --- the flow through the pages ---------------------------------------------------------------
 
 
-def test_post_answer_shortlist_accept_through_the_pages(client, enterprise_owner, provider_user, rival):
+def test_post_answer_shortlist_accept_through_the_pages(
+    client, enterprise_owner, provider_user, rival, clock
+):
     cat = f.category("财务管理")
     login(client, enterprise_owner)
     deadline = clock.today() + dt.timedelta(days=10)
@@ -254,10 +256,10 @@ def test_bad_demand_form_shows_field_errors(client, enterprise_owner):
     assert not Demand.objects.exists()
 
 
-def test_proposal_after_deadline_refused_on_the_page(client, enterprise_owner, provider_user, monkeypatch):
+def test_proposal_after_deadline_refused_on_the_page(client, enterprise_owner, provider_user, clock):
     deadline = clock.today() + dt.timedelta(days=1)
     demand = f.demand(enterprise_owner, deadline=deadline)
-    monkeypatch.setattr(clock, "today", lambda: deadline + dt.timedelta(days=1))
+    clock.pin(deadline + dt.timedelta(days=1))
     login(client, provider_user)
     # No longer listed and no longer visible to a provider that had not answered.
     assert client.get(f"/demands/{demand.pk}/").status_code == 404

@@ -77,7 +77,9 @@ def test_city_officer_decides_anywhere_and_all_open_reports_on_target_close_toge
     decided = services.report_decide(actor=city_officer, report=second, decision="dismiss")
     assert [r.pk for r in decided] == [second.pk, first.pk]
     assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.DISMISSED}
-    assert TransitionLog.objects.filter(workflow="moderation_report").count() == 2
+    logged = TransitionLog.objects.filter(workflow="moderation_report")
+    assert logged.filter(action="dismiss").count() == 2
+    assert logged.filter(action="file", from_status="created", to_status="open").count() == 2
     rating.refresh_from_db()
     assert not rating.is_hidden
     with pytest.raises(Conflict):
@@ -185,3 +187,23 @@ def test_report_button_include_renders_for_logged_in_users(rf, rating, expert):
         "moderation/_report_button.html",
         {"kind": "rating", "target_id": rating.pk, "user": AnonymousUser(), "request": request},
     )
+
+
+def test_reporters_hear_the_outcome_in_their_language_and_the_log_names_the_report(
+    rating, provider_user, district_officer, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from sme.notifications.models import Notification
+
+    report = services.report_file(actor=provider_user, kind="rating", target_id=rating.pk, reason="abuse")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_decide(actor=district_officer, report=report, decision="hide", reason="含侮辱性言辞")
+    told = Notification.objects.get(recipient=provider_user)
+    assert told.event == "moderation"
+    assert told.title == "您的举报已处理：已屏蔽"
+    with translation.override("en"):
+        assert told.title_text == "Your report has been handled: Hidden"
+    filed = AuditLog.objects.get(action="moderation_report.file")
+    assert filed.object_label == f"对服务评价 #{rating.pk} 的举报"
+    assert filed.changes == {"status": ["created", "open"], "reason": [None, "abuse"]}

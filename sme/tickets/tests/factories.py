@@ -1,13 +1,15 @@
-"""Tickets' own test helpers: orders between the personas' organizations, a movable clock, tickets."""
+"""Tickets' own test helpers: orders between the personas' organizations, moments in Chongqing time, tickets."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.files import File
 from django.utils import timezone
 
 from sme.orders.models import Order
@@ -22,17 +24,6 @@ _numbers = itertools.count(1)
 def at(day: str, hour: int = 10) -> dt.datetime:
     """A moment in Chongqing time on ``day`` (YYYY-MM-DD)."""
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=SHANGHAI)
-
-
-class Clock:
-    """Stands in for ``services._now`` so tests can file on 2026-09-30 and act days later."""
-
-    def __init__(self, monkeypatch: Any, start: dt.datetime) -> None:
-        self.now = start
-        monkeypatch.setattr(services, "_now", lambda: self.now)
-
-    def set(self, day: str, hour: int = 10) -> None:
-        self.now = at(day, hour)
 
 
 def org_of(user: Any) -> Organization:
@@ -69,7 +60,9 @@ def file_general(user: Any, subject: str = "咨询数字化补贴政策") -> Tic
     )
 
 
-def file_order_complaint(user: Any, order: Order, subject: str = "交付延误") -> Ticket:
+def file_order_complaint(
+    user: Any, order: Order, subject: str = "交付延误", files: Iterable[File] = ()
+) -> Ticket:
     return services.ticket_file(
         actor=user,
         enterprise=org_of(user),
@@ -77,4 +70,5 @@ def file_order_complaint(user: Any, order: Order, subject: str = "交付延误")
         subject=subject,
         description="约定10个工作日交付，至今未交付。",
         order=order,
+        files=files,
     )

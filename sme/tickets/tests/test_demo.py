@@ -8,11 +8,11 @@ from django.core.management import call_command
 
 from sme.core.models import AuditLog
 from sme.tickets.models import Ticket, TicketMonthFigures, TicketStatus
-from sme.tickets.tests.factories import Clock, at
+from sme.tickets.tests.factories import at
 
 
-def test_load_demo_files_three_tickets_once(db, monkeypatch):
-    Clock(monkeypatch, at("2026-09-30"))  # a day the working-day calendar covers
+def test_load_demo_files_three_tickets_once(db, clock):
+    clock.pin(at("2026-09-30"))  # a day the working-day calendar covers
     call_command("load_demo", stdout=io.StringIO())
     tickets = {t.kind: t for t in Ticket.objects.select_related("district", "enterprise")}
     assert set(tickets) == {"order_complaint", "provider_complaint", "general"}
@@ -29,13 +29,13 @@ def test_load_demo_files_three_tickets_once(db, monkeypatch):
     assert Ticket.objects.count() == 3
 
 
-def test_demo_tickets_are_skipped_whole_where_the_calendar_ends(db, monkeypatch):
+def test_demo_tickets_are_skipped_whole_where_the_calendar_ends(db, clock):
     from sme.tickets.demo import load_demo
 
-    Clock(monkeypatch, at("2026-09-30"))
+    clock.pin(at("2026-09-30"))
     call_command("load_demo", stdout=io.StringIO())
     Ticket.objects.all().delete()
-    Clock(monkeypatch, at("2031-03-03"))  # no working-day calendar for 2031 yet
+    clock.pin(at("2031-03-03"))  # no working-day calendar for 2031 yet
     assert load_demo() == 0
     assert not Ticket.objects.exists()
     assert AuditLog.objects.filter(action="ticket.file").count() == 3  # the first load's only

@@ -10,14 +10,15 @@ from sme.testing.factories import OrganizationFactory, UserFactory
 from sme.tickets import services
 from sme.tickets.models import HandlingLevel, Ticket, TicketMonthFigures, TicketStatus
 
-from .factories import Clock, at, file_general, file_order_complaint, make_order, org_of, ticket_type
+from .factories import at, file_general, file_order_complaint, make_order, org_of, ticket_type
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, at("2026-09-30"))
+@pytest.fixture(autouse=True)
+def _filed_before_national_day(clock):
+    """The platform clock stands on 2026-09-30 (the day before the holiday) unless a test moves it."""
+    clock.pin(at("2026-09-30"))
 
 
 @pytest.fixture
@@ -117,9 +118,14 @@ def test_filing_notifies_the_district_officer_and_audits(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         ticket = file_order_complaint(enterprise_owner, order)
-    assert Notification.objects.filter(recipient=district_officer).count() == 1
+    told = Notification.objects.get(recipient=district_officer)
+    assert told.event == "tickets"
+    assert (told.title, told.body) == (f"新的企业诉求待受理：{ticket.number}", "请于2026年10月8日前受理。")
+    assert told.message["body"] == {"m": "请于%(day)s前受理。", "p": {"day": {"d": "2026-10-08"}}}
     assert not Notification.objects.filter(recipient=other_district_officer).exists()
-    assert AuditLog.objects.filter(action="ticket.file", object_id=str(ticket.pk)).exists()
+    filed = AuditLog.objects.get(action="ticket.file", object_id=str(ticket.pk))
+    assert filed.object_label == f"诉求 {ticket.number}"
+    assert filed.summary == "新建 → 待受理"
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -127,13 +133,13 @@ def test_filing_notifies_the_district_officer_and_audits(
 
 def test_full_handling_closes_on_time_and_is_rated_once(clock, enterprise_owner, order, district_officer):
     ticket = file_order_complaint(enterprise_owner, order)
-    clock.set("2026-10-08")
+    clock.pin(at("2026-10-08"))
     ticket = services.ticket_acknowledge(actor=district_officer, ticket=ticket)
     assert ticket.assigned_officer == district_officer
     with pytest.raises(InvalidInput):
         services.ticket_answer(actor=district_officer, ticket=ticket, answer="  ")
     ticket = services.ticket_answer(actor=district_officer, ticket=ticket, answer="已约谈机构，三日内交付。")
-    clock.set("2026-10-12")
+    clock.pin(at("2026-10-12"))
     ticket = services.ticket_confirm(actor=enterprise_owner, ticket=ticket)
     assert ticket.status == TicketStatus.CLOSED
     assert ticket.closed_on_time is True
@@ -148,7 +154,7 @@ def test_full_handling_closes_on_time_and_is_rated_once(clock, enterprise_owner,
             "action", flat=True
         )
     )
-    assert actions == ["acknowledge", "answer", "confirm"]
+    assert actions == ["file", "acknowledge", "answer", "confirm"]  # the creation row first
     assert AuditLog.objects.filter(action="ticket.rate", object_id=str(ticket.pk)).exists()
 
 
@@ -165,7 +171,7 @@ def test_rating_refused_to_others_before_close_and_out_of_range(
         services.ticket_rate(actor=district_officer, ticket=ticket, stars=5, satisfied=True)
     with pytest.raises(InvalidInput):
         services.ticket_rate(actor=enterprise_owner, ticket=ticket, stars=6, satisfied=True)
-    clock.set("2026-11-30")
+    clock.pin(at("2026-11-30"))
     with pytest.raises(Conflict):
         services.ticket_rate(actor=enterprise_owner, ticket=ticket, stars=5, satisfied=True)
 
@@ -174,7 +180,7 @@ def test_reopen_once_with_reason_restarts_the_answer_clock(clock, enterprise_own
     ticket = file_order_complaint(enterprise_owner, order)
     ticket = services.ticket_acknowledge(actor=district_officer, ticket=ticket)
     ticket = services.ticket_answer(actor=district_officer, ticket=ticket, answer="已处理")
-    clock.set("2026-10-09")
+    clock.pin(at("2026-10-09"))
     with pytest.raises(InvalidInput):
         services.ticket_reopen(actor=enterprise_owner, ticket=ticket, reason="")
     ticket = services.ticket_reopen(actor=enterprise_owner, ticket=ticket, reason="仍未交付")
@@ -285,6 +291,16 @@ def test_city_officer_may_take_over_any_time_district_cannot(
         services.ticket_take_over(actor=city_officer, ticket=ticket)
 
 
+def test_take_over_of_a_withdrawn_ticket_is_refused_by_the_guard(clock, enterprise_owner, city_officer):
+    ticket = file_general(enterprise_owner)
+    read_before = Ticket.objects.get(pk=ticket.pk)  # the city officer's page, still open
+    services.ticket_withdraw(actor=enterprise_owner, ticket=ticket)
+    with pytest.raises(Conflict) as error:
+        services.ticket_take_over(actor=city_officer, ticket=read_before)
+    assert "无需提级办理" in error.value.message
+    assert Ticket.objects.get(pk=ticket.pk).handling_level == HandlingLevel.DISTRICT
+
+
 # --- monthly figures --------------------------------------------------------------------------
 
 
@@ -294,7 +310,7 @@ def test_monthly_figures_match_hand_computed_values(
     def handle(ticket, close_on, *, stars=None, satisfied=None):
         ticket = services.ticket_acknowledge(actor=district_officer, ticket=ticket)
         ticket = services.ticket_answer(actor=district_officer, ticket=ticket, answer="已处理")
-        clock.set(close_on)
+        clock.pin(at(close_on))
         ticket = services.ticket_confirm(actor=enterprise_owner, ticket=ticket)
         if stars:
             services.ticket_rate(actor=enterprise_owner, ticket=ticket, stars=stars, satisfied=satisfied)
@@ -305,10 +321,10 @@ def test_monthly_figures_match_hand_computed_values(
     file_general(enterprise_owner, subject="C")  # stays open
     # A closed 10-12 (due 10-13: on time), rated 5 satisfied; B closed 10-20 (late), rated 2 not satisfied.
     handle(a, "2026-10-12", stars=5, satisfied=True)
-    clock.set("2026-10-09")
+    clock.pin(at("2026-10-09"))
     handle(b, "2026-10-20", stars=2, satisfied=False)
     # October: one more complaint filed and closed on time, not rated.
-    clock.set("2026-10-21")
+    clock.pin(at("2026-10-21"))
     d = file_order_complaint(enterprise_owner, order, subject="D")
     handle(d, "2026-10-22")
 

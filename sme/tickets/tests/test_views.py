@@ -1,21 +1,24 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import login
+from sme.core.models import AuditLog
 from sme.testing.factories import OrganizationFactory, UserFactory
 from sme.tickets import services
 from sme.tickets.models import Ticket, TicketStatus
 
-from .factories import Clock, at, file_general, file_order_complaint, make_order, org_of
+from .factories import at, file_general, file_order_complaint, make_order, org_of
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, at("2026-09-30"))
+@pytest.fixture(autouse=True)
+def _filed_before_national_day(clock):
+    """The platform clock stands on 2026-09-30 (the day before the holiday) unless a test moves it."""
+    clock.pin(at("2026-09-30"))
 
 
 @pytest.fixture
@@ -111,7 +114,7 @@ def test_form_names_the_missing_order(client, clock, enterprise_owner):
 
 
 def test_detail_shows_due_dates_overdue_badge_and_actions(client, clock, complaint, district_officer):
-    clock.set("2026-10-09")
+    clock.pin(at("2026-10-09"))
     page = (
         login(client, district_officer).get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
     )
@@ -135,6 +138,7 @@ def test_officer_acknowledges_and_answers_through_the_page(
     assert complaint.status == TicketStatus.ANSWERED and complaint.answer == "已约谈"
     page = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
     assert "受理" in page and "已约谈" in page  # timeline from the transition log
+    assert "提出诉求（新建 → 待受理）" in page  # the creation row opens it
 
 
 def test_enterprise_cannot_act_as_officer(client, complaint, enterprise_owner):
@@ -171,7 +175,7 @@ def test_list_has_no_n_plus_one(
 def test_todos_for_officer_and_enterprise(clock, complaint, district_officer, enterprise_owner):
     from sme.core.todos import todos_for
 
-    clock.set("2026-10-09")
+    clock.pin(at("2026-10-09"))
     titles = [t.title for t in todos_for(district_officer)]
     assert "1 件诉求待处理（1 件已超时）" in titles
     t = services.ticket_acknowledge(actor=district_officer, ticket=complaint)
@@ -180,9 +184,9 @@ def test_todos_for_officer_and_enterprise(clock, complaint, district_officer, en
     assert "诉求已办结，请评价办理情况" in [x.title for x in todos_for(enterprise_owner)]
 
 
-def test_public_figures_page_and_api(client, clock, complaint, monkeypatch, wanzhou):
+def test_public_figures_page_and_api(client, clock, complaint, wanzhou):
     services.ticket_figures_rebuild()
-    monkeypatch.setattr(services, "_today", lambda: dt.date(2026, 10, 15))
+    clock.pin(dt.date(2026, 10, 15))
     page = client.get(reverse("tickets:figures"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -196,7 +200,10 @@ def test_public_figures_page_and_api(client, clock, complaint, monkeypatch, wanz
     assert len(results) == 12
     assert results[-2] == {**results[-2], "month": "2026-09", "filed": 1}
     assert results[-1]["filed"] == 0
-    assert client.get(reverse("api-tickets-figures"), {"months": "99"}).status_code == 400
+    too_many = client.get(reverse("api-tickets-figures"), {"months": "99"})
+    assert too_many.status_code == 400 and "月数不能大于36" in too_many.json()["months"][0]
+    not_an_id = client.get(reverse("api-tickets-figures"), {"district": "万州"})
+    assert not_an_id.status_code == 400 and "区县 id请填写数字" in not_an_id.json()["district"][0]
 
 
 def test_ticket_api_is_scoped(client, complaint, other_district_officer, district_officer, provider_user):
@@ -205,3 +212,74 @@ def test_ticket_api_is_scoped(client, complaint, other_district_officer, distric
     assert login(client, district_officer).get(url).json()["count"] == 1
     assert login(client, other_district_officer).get(url).json()["count"] == 0
     assert login(client, provider_user).get(url).status_code == 403
+
+
+# --- attachments: stored once, served by the one audited download view ------------------------
+
+
+@pytest.fixture
+def with_attachment(settings, tmp_path, client, enterprise_owner, order):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    login(client, enterprise_owner)
+    from sme.tickets.models import TicketType
+
+    pdf = SimpleUploadedFile("合同扫描件.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    response = client.post(
+        reverse("tickets:new"),
+        {
+            "enterprise": org_of(enterprise_owner).pk,
+            "ticket_type": TicketType.objects.get(key="order_complaint").pk,
+            "order": order.pk,
+            "subject": "交付延误",
+            "description": "见附件合同第三条。",
+            "files": [pdf],
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    return Ticket.objects.get().attachments.get()
+
+
+def test_attachment_is_stored_with_its_checks_and_linked_through_the_download_view(
+    client, with_attachment, enterprise_owner
+):
+    attachment = with_attachment
+    assert (attachment.label, attachment.file_kind, attachment.uploaded_by) == (
+        "合同扫描件.pdf",
+        "pdf",
+        enterprise_owner,
+    )
+    assert attachment.download_url == f"/files/tickets.ticketattachment/{attachment.pk}/"
+    page = login(client, enterprise_owner).get(reverse("tickets:detail", args=[attachment.ticket_id]))
+    assert f'href="{attachment.download_url}"' in page.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["enterprise_owner", "district_officer", "city_officer", "admin_user"])
+def test_who_sees_the_ticket_downloads_its_attachment_and_it_is_audited(
+    client, request, with_attachment, persona
+):
+    user = request.getfixturevalue(persona)
+    response = login(client, user).get(with_attachment.download_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+    row = AuditLog.objects.get(action="file.download")
+    assert (row.actor, row.object_type, row.object_id) == (
+        user,
+        "tickets.ticketattachment",
+        str(with_attachment.pk),
+    )
+
+
+@pytest.mark.parametrize("persona", ["other_district_officer", "provider_user", "expert", "stranger"])
+def test_outside_the_tickets_scope_the_attachment_is_404_and_nothing_is_audited(
+    client, request, with_attachment, persona, yuzhong
+):
+    if persona == "stranger":
+        user = UserFactory(role="enterprise")
+        OrganizationFactory(verified=True, owner=user, district=yuzhong)
+    else:
+        user = request.getfixturevalue(persona)
+    assert login(client, user).get(with_attachment.download_url).status_code == 404
+    client.logout()
+    assert client.get(with_attachment.download_url).status_code == 404  # anonymous too
+    assert not AuditLog.objects.filter(action="file.download").exists()
