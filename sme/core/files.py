@@ -7,8 +7,10 @@ storage name (never the uploaded name), who uploaded it and when.
 
 A model says who may read its files by registering a rule with :func:`register` (usually in its app's
 ``ready``): ``can_read(user, row)`` answers from the owning record's own access rules. The one
-download view (``files:download``) looks the row up, asks that rule, answers 404 to anyone else (the
-file's existence is not confirmed to them) and leaves an audit row for every download.
+download view (``files:download``) looks the row up, asks that rule, answers 404 to anyone else —
+anonymous visitors included, on purpose: a login redirect would confirm that the file exists — and
+leaves an audit row for every download. Public files (a published service's brochure) are public
+because their rule says so for everyone.
 
     row = store_upload(OrderFile, upload, prefix="orders", actor=user, order=order,
                        allowed=ORDER_FILE_KINDS, max_bytes=ORDER_FILE_MAX_BYTES, field="files")

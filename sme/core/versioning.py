@@ -28,16 +28,18 @@ def update_versioned(
     expected_version: int | None = None,
     conflict_message: str | None = None,
     refresh: bool = True,
+    where: dict[str, Any] | None = None,
     **values: Any,
 ) -> M:
     """Write ``values`` to ``obj`` if its version is still ``expected_version`` (``obj.version`` when
-    not given), or raise :class:`Conflict` leaving the row as the other person saved it."""
+    not given) and matches ``where`` (further conditions, e.g. ``{"status": "submitted"}``), or raise
+    :class:`Conflict` leaving the row as the other person saved it."""
     version = obj.version if expected_version is None else expected_version  # type: ignore[attr-defined]
     model = type(obj)
     columns = {**values, "version": F("version") + 1}
     if "updated_at" not in values and any(f.name == "updated_at" for f in model._meta.concrete_fields):
         columns["updated_at"] = clock.now()
-    changed = model._default_manager.filter(pk=obj.pk, version=version).update(**columns)
+    changed = model._default_manager.filter(pk=obj.pk, version=version, **(where or {})).update(**columns)
     if changed == 0:
         raise Conflict(
             conflict_message or _("在您编辑期间，这条记录已被他人修改。您的修改未保存，请刷新后重新填写。")

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit, clock
 from .errors import Conflict, InvalidInput, NotAllowed
@@ -36,6 +37,7 @@ M = TypeVar("M", bound=models.Model)
 
 # The pseudo status a new record comes from: the source of a workflow's creation rows.
 START = "created"
+START_LABEL = gettext_lazy("新建")
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def _log(
     note: str,
     status_field: str,
     changes: dict[str, Any] | None,
+    summary: Any = None,
 ) -> None:
     TransitionLog.objects.create(
         workflow=workflow.name,
@@ -148,7 +151,9 @@ def _log(
         f"{workflow.name}.{action}",
         actor=actor,
         obj=obj,
-        summary=audit.transition_summary(workflow.status_labels, source, target, note),
+        summary=summary
+        if summary is not None
+        else audit.transition_summary({START: START_LABEL, **workflow.status_labels}, source, target, note),
         changes={status_field: [source, target], **(changes or {})},
     )
 
@@ -163,12 +168,14 @@ def start_transition(
     note: str = "",
     status_field: str = "status",
     changes: dict[str, Any] | None = None,
+    summary: Any = None,
 ) -> M:
     """The creation rows of ``obj``, a record the calling service has just inserted in its first status.
 
     The table must have ``action`` from :data:`START` to that status for one of ``roles`` (its guard,
     if any, runs too); the transition log gets the row ``created → status`` and the audit log its row,
-    with ``changes`` added to the status change. Call it inside the service's transaction.
+    with ``changes`` added to the status change and ``summary`` (a message) instead of the plain
+    "新建 → <status>" when given. Call it inside the service's transaction.
     """
     note = (note or "").strip()
     status = getattr(obj, status_field)
@@ -185,6 +192,7 @@ def start_transition(
         note=note,
         status_field=status_field,
         changes=changes,
+        summary=summary,
     )
     return obj
 
@@ -200,12 +208,15 @@ def apply_transition(
     status_field: str = "status",
     updates: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
+    expected_version: int | None = None,
 ) -> M:
     """Move ``obj`` along ``workflow`` by ``action``, or raise without changing anything.
 
     The update is ``UPDATE … WHERE pk = … AND status = <status read by the caller>``: if someone
     else moved the record first, zero rows match and the caller gets :class:`Conflict`. ``updates``
     are further columns written in the same statement; ``changes`` further entries for the audit row.
+    With ``expected_version`` the update also requires ``version = expected_version`` and bumps it,
+    for records whose edits keep the status (a move read before such an edit is refused).
     """
     current = getattr(obj, status_field)
     note = (note or "").strip()
@@ -215,7 +226,11 @@ def apply_transition(
     if any(f.name == "updated_at" for f in model._meta.get_fields()):
         values.setdefault("updated_at", clock.now())
     with transaction.atomic():
-        changed = model._default_manager.filter(pk=obj.pk, **{status_field: current}).update(**values)
+        where: dict[str, Any] = {status_field: current}
+        if expected_version is not None:
+            where["version"] = expected_version
+            values["version"] = models.F("version") + 1
+        changed = model._default_manager.filter(pk=obj.pk, **where).update(**values)
         if changed == 0:
             raise Conflict(_("该记录刚刚已被他人处理，您的操作未生效。请刷新页面查看最新状态。"))
         _log(

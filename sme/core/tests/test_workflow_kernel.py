@@ -45,7 +45,7 @@ def test_the_start_step_writes_the_creation_rows(pending):
     assert (log.from_status, log.to_status, log.action) == ("created", "pending", "ask")
     row = AuditLog.objects.get(action="kernel_test.ask")
     assert row.changes == {"status": ["created", "pending"]}
-    assert row.summary == "created → 待审"
+    assert row.summary == "新建 → 待审"
 
 
 def test_the_start_step_checks_the_role_and_the_first_status(pending):
@@ -103,3 +103,57 @@ def test_updates_and_changes_go_with_the_move(pending):
         "status": ["pending", "active"],
         "role": ["member", "manager"],
     }
+
+
+def test_a_creation_row_may_carry_its_own_summary(pending):
+    from sme.core.messages import msg
+
+    start_transition(
+        workflow=KERNEL,
+        obj=pending,
+        action="ask",
+        actor=None,
+        roles=["member"],
+        summary=msg("申请加入：%(n)s", n="甲"),
+    )
+    assert AuditLog.objects.get(action="kernel_test.ask").summary == "申请加入：甲"
+
+
+VERIFY = Workflow(
+    name="kernel_test_verify",
+    status_labels={},
+    transitions=(transition("verify", ["pending"], "verified", ["officer"], "审核通过"),),
+)
+
+
+def test_expected_version_refuses_a_move_read_before_an_edit_that_kept_the_status():
+    from sme.core.versioning import update_versioned
+    from sme.organizations.models import Organization
+
+    org = OrganizationFactory(verification_status="pending")
+    read_early = Organization.objects.get(pk=org.pk)
+    update_versioned(org, name="改名后")  # an edit that keeps the status
+    with pytest.raises(Conflict):
+        apply_transition(
+            workflow=VERIFY,
+            obj=read_early,
+            action="verify",
+            actor=None,
+            roles=["officer"],
+            status_field="verification_status",
+            expected_version=read_early.version,
+        )
+    moved = apply_transition(
+        workflow=VERIFY,
+        obj=org,
+        action="verify",
+        actor=None,
+        roles=["officer"],
+        status_field="verification_status",
+        expected_version=org.version,
+    )
+    assert (moved.verification_status, moved.version, moved.name) == (
+        "verified",
+        read_early.version + 2,
+        "改名后",
+    )
