@@ -47,8 +47,9 @@ def measure(size: int, warmup: int, pool_size: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from sme.certification import datagen, services
+    from sme.certification import datagen
     from sme.certification.models import Application, ApplicationStatus
+    from sme.certification.services import applications as services
     from sme.core.models import AuditLog, TransitionLog
     from sme.notifications.models import Notification
     from sme.organizations.models import Membership, MembershipRole, MembershipStatus

@@ -167,7 +167,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from sme.certification.lifecycle import certification_daily
+    from sme.certification.daily import certification_daily
 
     start = dt.date.fromisoformat(args.start)
     load = round(os.getloadavg()[0], 2)

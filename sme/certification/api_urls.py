@@ -1,20 +1,16 @@
 from django.urls import path
 
-from . import selfcheck_views
+from . import api
 
 urlpatterns: list = []
 
 # --- self-check (eligibility) ---
 urlpatterns += [
-    path("certification/schemes", selfcheck_views.SchemeListAPI.as_view(), name="api-certification-schemes"),
-    path(
-        "certification/schemes/<slug:code>",
-        selfcheck_views.SchemeDetailAPI.as_view(),
-        name="api-certification-scheme",
-    ),
+    path("certification/schemes", api.SchemeListAPI.as_view(), name="api-certification-schemes"),
+    path("certification/schemes/<slug:code>", api.SchemeDetailAPI.as_view(), name="api-certification-scheme"),
     path(
         "certification/schemes/<slug:code>/eligibility",
-        selfcheck_views.SchemeEligibilityAPI.as_view(),
+        api.SchemeEligibilityAPI.as_view(),
         name="api-certification-eligibility",
     ),
 ]

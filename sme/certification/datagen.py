@@ -133,7 +133,7 @@ MATERIAL_COLUMNS = (
     "slot",
     "file",
     "label",
-    "kind",
+    "file_kind",
     "content_type",
     "size",
     "sha256",

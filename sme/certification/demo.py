@@ -2,59 +2,45 @@
 what the platform itself would write: two platforms certified in 2025 (in the public register),
 one on public notice now, one waiting for the 万州区 officer, and the provider persona's draft.
 
-The services read "today" from ``services._today``; the demo walks each case through the dates it
-would really have passed (the district deadline is the end of February), then restores the clock.
+The services read "today" from ``sme.core.clock``; the demo walks each case through the dates it
+would really have passed (the district deadline is the end of February), pinning the clock for each
+step and restoring it after. The officers and experts it adds sign in with the personas' password: it
+copies the city officer persona's (``sme.demo`` calls this module, never the other way round).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from sme.accounts.models import Role, User
+from sme.core import clock
 from sme.core.pdf import render_pdf
 from sme.organizations.models import Membership, MembershipStatus, Organization
 from sme.regions.models import Region
 
-from . import services
 from .models import Application, Scheme
+from .services import applications, reviews, titles
 
 
-@contextmanager
-def _on(day: dt.date) -> Iterator[None]:
-    saved = services._today
-    services._today = lambda: day  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        services._today = saved  # type: ignore[assignment]
-
-
-def _officer(username: str, real_name: str, district_code: str) -> User:
+def _officer(username: str, real_name: str, district_code: str, password_like: User) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         region = Region.objects.current().get(code=district_code, level=Region.Level.DISTRICT)
         user = User(username=username, real_name=real_name, role=Role.DISTRICT_OFFICER, jurisdiction=region)
-        from sme.demo.personas import DEMO_PASSWORD
-
-        user.set_password(DEMO_PASSWORD)
+        user.password = password_like.password
         user.save()
     return user
 
 
-def _expert(username: str, real_name: str) -> User:
+def _expert(username: str, real_name: str, password_like: User) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        from sme.demo.personas import DEMO_PASSWORD
-
         user = User(username=username, real_name=real_name, role=Role.EXPERT)
-        user.set_password(DEMO_PASSWORD)
+        user.password = password_like.password
         user.save()
     return user
 
@@ -81,7 +67,7 @@ def _material_pdf(label: str) -> bytes:
 def _fill(
     actor: User, org: Organization, scheme: Scheme, platform: str, base_smes: int, assets: str
 ) -> Application:
-    application = services.application_create(actor=actor, organization=org, scheme=scheme)
+    application = applications.application_create(actor=actor, organization=org, scheme=scheme)
     years = []
     for i, y in enumerate(application.years.all()):
         years.append(
@@ -96,7 +82,7 @@ def _fill(
                 "assets_wan": assets,
             }
         )
-    application = services.application_update(
+    application = applications.application_update(
         actor=actor,
         application=application,
         expected_version=application.version,
@@ -119,17 +105,19 @@ def _fill(
     for spec in application.scheme.materials:
         if spec.get("provided_by") == "upload" and spec.get("required"):
             upload = ContentFile(_material_pdf(spec["label"]), name=f"{spec['label']}.pdf")
-            services.material_upload(actor=actor, application=application, slot=spec["key"], upload=upload)
+            applications.material_upload(
+                actor=actor, application=application, slot=spec["key"], upload=upload
+            )
     application.refresh_from_db()
     return application
 
 
 def _submit(actor: User, application: Application) -> Application:
-    return services.application_submit(
+    return applications.application_submit(
         actor=actor,
         application=application,
         declaration_name=application.legal_representative,
-        declaration_date=services._today(),
+        declaration_date=clock.today(),
         declared=True,
     )
 
@@ -137,8 +125,10 @@ def _submit(actor: User, application: Application) -> Application:
 def _to_notice(
     app: Application, district: User, city: User, experts: list[User], published: dt.date
 ) -> Application:
-    app, _message = services.application_district_decide(actor=district, application=app, action="recommend")
-    app = services.application_assign_experts(actor=city, application=app, experts=experts)
+    app, _message = applications.application_district_decide(
+        actor=district, application=app, action="recommend"
+    )
+    app = reviews.application_assign_experts(actor=city, application=app, experts=experts)
     for n, expert in enumerate(experts):
         scores = {
             item["key"]: str(
@@ -148,11 +138,11 @@ def _to_notice(
             )
             for item in app.scheme.expert_form["items"]
         }
-        services.expert_review_submit(
+        reviews.expert_review_submit(
             actor=expert, application=app, scores=scores, comment="材料齐全，服务业绩突出。"
         )
-    with _on(published):
-        return services.application_city_decide(actor=city, application=app, action="approve_notice")
+    with clock.pinned(published):
+        return reviews.application_city_decide(actor=city, application=app, action="approve_notice")
 
 
 @transaction.atomic
@@ -164,8 +154,8 @@ def load_demo_certification() -> int:
     city = User.objects.get(username="shiji_guanli")
     experts = [
         User.objects.get(username="zhuanjia_li"),
-        _expert("zhuanjia_zhou", "周卫东"),
-        _expert("zhuanjia_he", "何晓燕"),
+        _expert("zhuanjia_zhou", "周卫东", city),
+        _expert("zhuanjia_he", "何晓燕", city),
     ]
     created = 0
 
@@ -191,20 +181,22 @@ def load_demo_certification() -> int:
     ]
     for name, platform, code, username, real_name, smes, assets in certified:
         org = Organization.objects.get(name=name)
-        district = _officer(username, real_name, code)
-        with _on(dt.date(2025, 1, 8)):
+        district = _officer(username, real_name, code, city)
+        with clock.pinned(dt.date(2025, 1, 8)):
             app = _submit(_owner(org), _fill(_owner(org), org, scheme, platform, smes, assets))
             app = _to_notice(app, district, city, experts, dt.date(2025, 3, 17))
         notice = app.notices.get()
-        services.application_grant(actor=None, application=app, today=notice.ends_on + dt.timedelta(days=1))
+        with clock.pinned(notice.ends_on + dt.timedelta(days=1)):
+            titles.application_grant(actor=None, application=app)
         created += 1
 
     # On public notice now: 开州区 (两翼), published today.
     org = Organization.objects.get(name="重庆开州电子商务服务中心有限公司")
-    district = _officer("quxian_kaizhou", "熊涛", "500154")
-    with _on(dt.date(timezone.localdate().year, 1, 12)):
+    district = _officer("quxian_kaizhou", "熊涛", "500154", city)
+    today = clock.today()
+    with clock.pinned(dt.date(today.year, 1, 12)):
         app = _submit(_owner(org), _fill(_owner(org), org, scheme, "开州电商进村服务平台", 40, "80"))
-        _to_notice(app, district, city, experts, timezone.localdate())
+        _to_notice(app, district, city, experts, today)
     created += 1
 
     # Waiting for the 万州区 officer (persona quxian_wanzhou).
@@ -214,6 +206,6 @@ def load_demo_certification() -> int:
 
     # The provider persona's own draft, half filled, to explore.
     org = Organization.objects.get(name="重庆三峡云服信息技术有限公司")
-    services.application_create(actor=_owner(org), organization=org, scheme=scheme)
+    applications.application_create(actor=_owner(org), organization=org, scheme=scheme)
     created += 1
     return created

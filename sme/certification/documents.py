@@ -1,8 +1,8 @@
 """Documents made from certification records: the certificate and an application's dossier as PDF
 (``sme.core.pdf.render_pdf``, Noto CJK embedded), and the authorities' Excel export of applications.
 
-The generators take records the caller has already scoped; the views at the bottom do the scoping
-(``selectors.application_for`` / ``review_queue``) and audit every download of restricted data.
+The generators take records the caller has already scoped; the views (``views.documents``) do the
+scoping and audit every download of restricted data.
 """
 
 from __future__ import annotations
@@ -12,22 +12,17 @@ import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from sme.core import audit
-from sme.core.pdf import PDF_CONTENT_TYPE, render_pdf
-from sme.core.typing import AuthenticatedRequest
+from sme.core import clock
+from sme.core.pdf import render_pdf
 from sme.core.workflow import history
 
-from . import eligibility, selectors, services
+from . import eligibility
 from .models import (
     Application,
     ApplicationStatus,
@@ -36,6 +31,7 @@ from .models import (
     CertificationStatus,
     Material,
 )
+from .selectors.applications import REPORT_FIELDS, eligibility_of
 from .workflow import APPLICATION
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,19 +69,7 @@ def certificate_pdf(certification: Certification) -> bytes:
 
 # --- the dossier ------------------------------------------------------------------------------
 
-DOSSIER_FIELDS = (
-    "platform_name",
-    "established_on",
-    "legal_representative",
-    "address",
-    "contact_name",
-    "contact_phone",
-    "service_area",
-    "facilities",
-    "management_system",
-    "leadership",
-    "description",
-)
+DOSSIER_FIELDS = REPORT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -123,7 +107,7 @@ def _plain(value: Any) -> Any:
 def eligibility_for_dossier(application: Application) -> tuple[Any, list[tuple[str, str]]]:
     """``(result, problems)``: the scheme's check on the report's figures, or why it cannot run."""
     try:
-        return services.eligibility_of(application), []
+        return eligibility_of(application), []
     except eligibility.EligibilityInputError as error:
         return None, list(error.problems)
 
@@ -173,7 +157,7 @@ def dossier_context(application: Application) -> dict[str, Any]:
         "eligibility_problems": eligibility_problems,
         "materials": materials,
         "history": history(APPLICATION, application),
-        "printed_at": _local(timezone.now()),
+        "printed_at": _local(clock.now()),
     }
 
 
@@ -276,65 +260,3 @@ def applications_xlsx(queryset: QuerySet[Application], *, limit: int = EXPORT_LI
     wb.save(tmp)
     tmp.seek(0)
     return XlsxExport(file=tmp, rows=count, capped=capped)
-
-
-# --- views ------------------------------------------------------------------------------------
-
-
-@require_GET
-@login_required
-def application_dossier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The dossier PDF for whoever can see the application (its applicant, the officers and experts
-    it concerns); 404 for anyone else. Each download is audited."""
-    application = selectors.application_for(request.user, pk)
-    pdf = dossier_pdf(application)
-    audit.record(
-        "certification_application.dossier",
-        actor=request.user,
-        obj=application,
-        summary=_("下载申报材料汇编（PDF）"),
-    )
-    response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="dossier-{application.reference}.pdf"'
-    return response
-
-
-def _round_year(raw: str | None) -> int | None:
-    try:
-        year = int(raw or "")
-    except ValueError:
-        return None
-    return year if 2000 <= year <= 2100 else None
-
-
-@require_GET
-@login_required
-def applications_export(request: AuthenticatedRequest) -> FileResponse:
-    """The officer's applications as .xlsx, with the queue's filters (``status``, ``round_year``;
-    ``status=all`` for everything in their scope). Audited with the filters and the row count."""
-    user = request.user
-    if not (user.is_officer or user.is_platform_admin):
-        raise PermissionDenied(_("只有主管部门和平台管理员可以导出认定申请。"))
-    status = request.GET.get("status", "")
-    round_year = _round_year(request.GET.get("round_year"))
-    if status == "all":
-        qs = selectors.applications_visible_to(user)
-        if round_year:
-            qs = qs.filter(round_year=round_year)
-        qs = qs.order_by("submitted_at", "id")
-    else:
-        qs = selectors.review_queue(user, status=status, round_year=round_year)
-    export = applications_xlsx(qs)
-    audit.record(
-        "certification_application.export",
-        actor=user,
-        summary=_("导出认定申请 %(n)d 条") % {"n": export.rows}
-        + (_("（已达上限 %(limit)d 条）") % {"limit": EXPORT_LIMIT} if export.capped else ""),
-        changes={"filters": {"status": status, "round_year": round_year}, "rows": export.rows},
-    )
-    return FileResponse(
-        export.file,
-        as_attachment=True,
-        filename=f"certification-applications-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )

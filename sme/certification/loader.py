@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+
+from sme.regions.models import Region
+
+from . import models as certification_models
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +57,6 @@ def scheme_values(row: dict[str, Any], models: Any) -> dict[str, Any]:
 def load_files(paths: list[Path] | None = None, models: Any = None) -> int:
     """Apply the scheme files; returns how many rows were created or updated."""
     if models is None:
-        from sme.regions.models import Region
-
-        from . import models as certification_models
 
         class _Models:
             Scheme = certification_models.Scheme
@@ -102,8 +103,6 @@ def load_files(paths: list[Path] | None = None, models: Any = None) -> int:
 def load_after_migrate(
     sender: Any, using: str = "default", verbosity: int = 1, plan: Any = None, **kwargs: Any
 ) -> None:
-    from django.db import connections
-
     tables = connections[using].introspection.table_names()
     if "certification_scheme" not in tables or "regions_region" not in tables:
         return

@@ -12,8 +12,8 @@ from sme.organizations.permissions import (  # noqa: F401 - re-exported for the 
     organization_people,
 )
 
-from .models import Application, Scheme, SchemeLevel
-from .workflow import APPLICANT, CITY_REVIEWER, DISTRICT_REVIEWER
+from .models import Application, Certification, Scheme, SchemeLevel
+from .workflow import APPLICANT, CITY_REVIEWER, DISTRICT_REVIEWER, SYSTEM
 
 
 def manages(user: Any, organization_id: int) -> bool:
@@ -74,6 +74,19 @@ def roles_for(user: Any, application: Application) -> set[str]:
         organization_id=application.organization_id,
         district_id=application.district_id,
         scheme=application.scheme,
+    )
+
+
+def certification_roles_for(user: Any, certification: Certification) -> set[str]:
+    """The roles ``user`` holds towards a granted title (and its re-reviews and spot checks);
+    ``None`` stands for the scheduled job and holds ``system`` only."""
+    if user is None:
+        return {SYSTEM}
+    return roles_toward(
+        user,
+        organization_id=certification.organization_id,
+        district_id=certification.district_id,
+        scheme=certification.scheme,
     )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sme.certification import services
 from sme.certification.models import Application, Scheme
+from sme.certification.services import applications
+from sme.core import clock
 from sme.organizations.models import Organization
 
 # A PDF small enough to write by hand: the header is what the upload check reads.
@@ -52,7 +53,7 @@ def filled_draft(
     materials: bool = True,
 ) -> Application:
     """A draft with the report, three good years and every required upload, ready to submit."""
-    application = services.application_create(
+    application = applications.application_create(
         actor=actor, organization=organization, scheme=scheme(scheme_code)
     )
     years = [{"year": y.year, **GOOD_YEAR, **(year_overrides or {})} for y in application.years.all()]
@@ -63,7 +64,7 @@ def filled_draft(
     extra = {}
     if scheme_code == "national-2017":
         extra = {"service_institutions": 6, "free_or_low_fee_share": "0.3"}
-    application = services.application_update(
+    application = applications.application_update(
         actor=actor,
         application=application,
         expected_version=application.version,
@@ -77,7 +78,7 @@ def filled_draft(
     if materials:
         for spec in application.scheme.materials:
             if spec.get("provided_by") == "upload" and spec.get("required"):
-                services.material_upload(
+                applications.material_upload(
                     actor=actor,
                     application=application,
                     slot=spec["key"],
@@ -89,15 +90,16 @@ def filled_draft(
 
 def submitted(actor: Any, organization: Organization, **kwargs: Any) -> Application:
     application = filled_draft(actor, organization, **kwargs)
-    return services.application_submit(
+    return applications.application_submit(
         actor=actor,
         application=application,
         declaration_name=application.legal_representative,
-        declaration_date=services._today(),
+        declaration_date=clock.today(),
         declared=True,
     )
 
 
 def today_is(monkeypatch: Any, day: dt.date) -> None:
-    """Pin the services' idea of today (timezone.localdate) to ``day``."""
-    monkeypatch.setattr(services, "_today", lambda: day)
+    """Pin the platform clock to ``day`` (for sme/browser_tests; the tests here use the ``clock``
+    fixture). The root conftest unpins it before the next test."""
+    clock.pin(day)

@@ -14,6 +14,7 @@ from sme.certification.models import (
     Application,
     Certification,
     ReReview,
+    ReReviewAuditReport,
     Scheme,
     SpotCheck,
 )
@@ -88,14 +89,11 @@ def rereview(certification_obj: Certification, *, status: str = "draft", complet
     if complete:
         values = {
             "three_year_summary": "三年来服务中小企业逐年增加，承担政府委托任务。",
-            "audit_report": "certification/rereview/2026/01/audit.pdf",
-            "audit_report_label": "审计报告.pdf",
-            "audit_report_sha256": "0" * 64,
             "self_evaluation": full_scores(scheme_obj, Decimal("0.9")),
         }
     if status in ("district_reviewed", "confirmed", "failed"):
         values.update(district_scores=full_scores(scheme_obj, Decimal("0.8")), district_total=Decimal(80))
-    return ReReview.objects.create(
+    rereview_obj = ReReview.objects.create(
         certification=certification_obj,
         scheme=scheme_obj,
         cycle_ends_on=certification_obj.valid_until,
@@ -103,6 +101,18 @@ def rereview(certification_obj: Certification, *, status: str = "draft", complet
         submitted_at=timezone.now() if status != "draft" else None,
         **values,
     )
+    if complete:
+        ReReviewAuditReport.objects.create(
+            rereview=rereview_obj,
+            file="certification/rereview/2026/01/audit.pdf",
+            label="审计报告.pdf",
+            file_kind="pdf",
+            content_type="application/pdf",
+            size=len(TINY_PDF),
+            sha256="0" * 64,
+            uploaded_by=certification_obj.application.created_by,
+        )
+    return rereview_obj
 
 
 def spot_check(certification_obj: Certification, opened_by: Any, *, status: str = "open") -> SpotCheck:

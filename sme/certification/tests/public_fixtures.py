@@ -159,7 +159,7 @@ def material(
         slot=slot,
         file=f"certification/test/{slot}-{version}.pdf",
         label=f"{slot}-v{version}.pdf",
-        kind="pdf",
+        file_kind="pdf",
         content_type="application/pdf",
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from conftest import login
 from sme.certification import documents
 from sme.certification.models import Application
-from sme.certification.public_views import platform_key
+from sme.certification.selectors.register import platform_key
 from sme.core.models import AuditLog, TransitionLog
 from sme.organizations.models import Organization
 

@@ -10,8 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conftest import login
-from sme.certification import lifecycle, services
+from sme.certification import daily
 from sme.certification.models import CertificationStatus, ReReview, ReReviewStatus, SummaryDuty
+from sme.certification.selectors import titles as title_selectors
+from sme.certification.services import summaries as summary_services
+from sme.core import clock
 from sme.core.models import AuditLog, TransitionLog
 from sme.core.tasks import run_daily
 from sme.notifications.models import Notification
@@ -38,7 +41,7 @@ def title(organization):
 
 def run(day, capture):
     with capture(execute=True):
-        return lifecycle.certification_daily(today=day)
+        return daily.certification_daily(today=day)
 
 
 def reminders_to(user):
@@ -84,6 +87,7 @@ def test_overdue_flag_is_set_once_and_shown_to_district_and_city(
     other_district_officer,
     city_officer,
     django_capture_on_commit_callbacks,
+    clock,
 ):
     flagged = run(DUE + dt.timedelta(days=1), django_capture_on_commit_callbacks)
     assert flagged.overdue_flagged == 1 and flagged.reminders_7 == flagged.reminders_30 == 0
@@ -92,9 +96,9 @@ def test_overdue_flag_is_set_once_and_shown_to_district_and_city(
     duty = SummaryDuty.objects.get(certification=title)
     assert duty.overdue and duty.overdue_since == DUE + dt.timedelta(days=1)
 
-    assert list(lifecycle.overdue_summaries(district_officer)) == [duty]
-    assert list(lifecycle.overdue_summaries(city_officer)) == [duty]
-    assert list(lifecycle.overdue_summaries(other_district_officer)) == []
+    assert list(title_selectors.overdue_summaries(district_officer)) == [duty]
+    assert list(title_selectors.overdue_summaries(city_officer)) == [duty]
+    assert list(title_selectors.overdue_summaries(other_district_officer)) == []
     for user in (district_officer, city_officer, provider_user):
         page = login(client, user).get(f"/certification/certified/{title.pk}/")
         assert page.status_code == 200 and 'data-testid="overdue-flag"' in page.content.decode()
@@ -104,7 +108,8 @@ def test_overdue_flag_is_set_once_and_shown_to_district_and_city(
     assert title.platform_name in overdue_page.content.decode()
 
     # Reported late: the flag goes, the summary is marked late, nothing more is sent.
-    summary = lifecycle.summary_submit(
+    clock.pin(DUE + dt.timedelta(days=5))
+    summary = summary_services.summary_submit(
         actor=provider_user,
         certification=title,
         year=2025,
@@ -113,16 +118,16 @@ def test_overdue_flag_is_set_once_and_shown_to_district_and_city(
         satisfaction_percent="91.5",
         service_revenue_wan="230.5",
         public_services=12,
-        today=DUE + dt.timedelta(days=5),
     )
     duty.refresh_from_db()
     assert not duty.overdue and duty.summary == summary
-    assert list(lifecycle.overdue_summaries(district_officer)) == []
+    assert list(title_selectors.overdue_summaries(district_officer)) == []
     assert run(DUE + dt.timedelta(days=6), django_capture_on_commit_callbacks).overdue_flagged == 0
 
 
-def test_no_reminder_once_reported(title, provider_user, django_capture_on_commit_callbacks):
-    lifecycle.summary_submit(
+def test_no_reminder_once_reported(title, provider_user, django_capture_on_commit_callbacks, clock):
+    clock.pin(DUE - dt.timedelta(days=40))
+    summary_services.summary_submit(
         actor=provider_user,
         certification=title,
         year=2025,
@@ -130,7 +135,6 @@ def test_no_reminder_once_reported(title, provider_user, django_capture_on_commi
         smes_served=90,
         satisfaction_percent=90,
         service_revenue_wan=100,
-        today=DUE - dt.timedelta(days=40),
     )
     for day in (DUE - dt.timedelta(days=30), DUE - dt.timedelta(days=7), DUE + dt.timedelta(days=1)):
         report = run(day, django_capture_on_commit_callbacks)
@@ -241,11 +245,11 @@ def test_the_job_closes_ended_notices_through_the_lead_service(
 ):
     seen = []
 
-    def fake(today):
-        seen.append(today)
+    def fake():
+        seen.append(clock.today())
         return {"granted": 2, "waiting": 1}
 
-    monkeypatch.setattr(services, "close_due_notices", fake)
+    monkeypatch.setattr(daily, "close_due_notices", fake)
     report = run(dt.date(2026, 2, 3), django_capture_on_commit_callbacks)
     assert seen == [dt.date(2026, 2, 3)]
     assert report.notices == {"granted": 2, "waiting": 1}
@@ -269,5 +273,5 @@ def test_command_with_today_and_the_task(title, provider_user):
 def test_summary_due_date_of_a_leap_day_rule(title):
     scheme = title.scheme
     scheme.annual_summary_due = "02-29"
-    assert lifecycle.summary_due_on(scheme, 2026) == dt.date(2027, 2, 28)
-    assert lifecycle.summary_due_on(scheme, 2027) == dt.date(2028, 2, 29)
+    assert title_selectors.summary_due_on(scheme, 2026) == dt.date(2027, 2, 28)
+    assert title_selectors.summary_due_on(scheme, 2027) == dt.date(2028, 2, 29)

@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
-from sme.certification import lifecycle, selectors
+from sme.certification import daily, figures
 from sme.certification.models import (
     AnnualSummary,
     CertificationStatus,
@@ -21,6 +20,13 @@ from sme.certification.models import (
     SpotCheckRectification,
     SpotCheckStatus,
 )
+from sme.certification.selectors import register as register_selectors
+from sme.certification.selectors import rereviews as rereview_selectors
+from sme.certification.selectors import titles as title_selectors
+from sme.certification.services import rereviews as rereview_services
+from sme.certification.services import spot_checks as spot_check_services
+from sme.certification.services import summaries as summary_services
+from sme.certification.services import titles as title_services
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.models import AuditLog, TransitionLog
 from sme.notifications.models import Notification
@@ -29,6 +35,14 @@ from sme.organizations.models import Organization
 from . import lifecycle_factories as lf
 
 TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _today(clock):
+    """Every step of these tests happens on TODAY."""
+    clock.pin(TODAY)
+
+
 SUMMARY = {
     "year": 2025,
     "text": "2025年服务中小企业126家，开展公益培训12场。",
@@ -60,9 +74,9 @@ def title(organization):
 def test_summary_is_reported_once_with_its_figures(
     title, provider_user, district_officer, django_capture_on_commit_callbacks
 ):
-    assert lifecycle.summary_years_open(title, TODAY) == [2025, 2024]
+    assert title_selectors.summary_years_open(title, TODAY) == [2025, 2024]
     with django_capture_on_commit_callbacks(execute=True):
-        summary = lifecycle.summary_submit(actor=provider_user, certification=title, today=TODAY, **SUMMARY)
+        summary = summary_services.summary_submit(actor=provider_user, certification=title, **SUMMARY)
     assert (
         summary.smes_served,
         summary.satisfaction_percent,
@@ -80,10 +94,10 @@ def test_summary_is_reported_once_with_its_figures(
     assert Notification.objects.filter(
         recipient=district_officer, title__contains="2025年度工作总结"
     ).exists()
-    assert lifecycle.summary_years_open(title, TODAY) == [2024]
+    assert title_selectors.summary_years_open(title, TODAY) == [2024]
 
     with pytest.raises(InvalidInput) as exc:
-        lifecycle.summary_submit(actor=provider_user, certification=title, today=TODAY, **SUMMARY)
+        summary_services.summary_submit(actor=provider_user, certification=title, **SUMMARY)
     assert "每年只报送一次" in exc.value.field_errors["year"][0]
     assert AnnualSummary.objects.count() == 1
 
@@ -92,10 +106,10 @@ def test_summary_is_reported_once_with_its_figures(
     ("changes", "field", "words"),
     [
         ({"text": "  "}, "text", "请填写工作总结"),
-        ({"satisfaction_percent": "100.5"}, "satisfaction_percent", "不能超过100"),
+        ({"satisfaction_percent": "100.5"}, "satisfaction_percent", "不能大于100"),
         ({"smes_served": -3}, "smes_served", "不能为负数"),
-        ({"smes_served": "12.5"}, "smes_served", "请输入整数"),
-        ({"service_revenue_wan": "abc"}, "service_revenue_wan", "请输入数字"),
+        ({"smes_served": "12.5"}, "smes_served", "请填写整数"),
+        ({"service_revenue_wan": "abc"}, "service_revenue_wan", "请填写数字"),
         ({"service_revenue_wan": "1.234"}, "service_revenue_wan", "最多保留2位小数"),
         ({"year": 2026}, "year", "可报送的年度：2024、2025"),
         ({"year": 2023}, "year", "可报送的年度"),
@@ -103,9 +117,7 @@ def test_summary_is_reported_once_with_its_figures(
 )
 def test_bad_summary_input_is_refused_and_nothing_changes(title, provider_user, changes, field, words):
     with pytest.raises(InvalidInput) as exc:
-        lifecycle.summary_submit(
-            actor=provider_user, certification=title, today=TODAY, **{**SUMMARY, **changes}
-        )
+        summary_services.summary_submit(actor=provider_user, certification=title, **{**SUMMARY, **changes})
     assert any(words in m for m in exc.value.field_errors[field]), exc.value.field_errors
     assert not AnnualSummary.objects.exists()
     assert not AuditLog.objects.filter(action="certification_title.summary_submit").exists()
@@ -121,11 +133,11 @@ def test_only_the_platform_managers_report_and_only_while_in_force(
     Membership.objects.create(organization=organization, user=member, role="member", status="active")
     for user in (member, district_officer, city_officer):
         with pytest.raises(NotAllowed):
-            lifecycle.summary_submit(actor=user, certification=title, today=TODAY, **SUMMARY)
+            summary_services.summary_submit(actor=user, certification=title, **SUMMARY)
     title.status = CertificationStatus.REVOKED
     title.save()
     with pytest.raises(Conflict) as exc:
-        lifecycle.summary_submit(actor=provider_user, certification=title, today=TODAY, **SUMMARY)
+        summary_services.summary_submit(actor=provider_user, certification=title, **SUMMARY)
     assert "已撤销" in exc.value.message
     assert not AnnualSummary.objects.exists()
 
@@ -141,14 +153,14 @@ def under_review(organization):
 
 
 def open_rereview(cert, actor):
-    return lifecycle.rereview_open(actor=actor, certification=cert, today=TODAY)
+    return title_services.rereview_open(actor=actor, certification=cert)
 
 
 def test_rereview_cannot_open_before_the_cycles_last_year(organization, provider_user, city_officer):
     cert = lf.certification(organization, granted_on=dt.date(2025, 1, 1))  # valid until 2027-12-31
     for user in (provider_user, city_officer):
         with pytest.raises(NotAllowed) as exc:
-            lifecycle.rereview_open(actor=user, certification=cert, today=TODAY)
+            title_services.rereview_open(actor=user, certification=cert)
         assert "最早可于2026年12月31日开始" in exc.value.message
     cert.refresh_from_db()
     assert cert.status == "active" and not ReReview.objects.exists()
@@ -159,7 +171,7 @@ def test_the_platform_fills_in_its_rereview(under_review, provider_user):
     rereview = open_rereview(under_review, provider_user)
     pdf = SimpleUploadedFile("../../审计报告2025.pdf", lf.TINY_PDF, content_type="application/pdf")
     scores = lf.full_scores(rereview.scheme, Decimal("0.9"))
-    updated = lifecycle.rereview_update(
+    updated = rereview_services.rereview_update(
         actor=provider_user,
         rereview=rereview,
         expected_version=rereview.version,
@@ -172,15 +184,15 @@ def test_the_platform_fills_in_its_rereview(under_review, provider_user):
     assert {k: Decimal(v) for k, v in updated.self_evaluation.items()} == {
         k: Decimal(v) for k, v in scores.items()
     }
-    assert updated.audit_report_sha256 == hashlib.sha256(lf.TINY_PDF).hexdigest()
-    assert updated.audit_report_label == "审计报告2025.pdf"
-    assert ".." not in updated.audit_report.name and updated.audit_report.name.startswith(
-        "certification/rereview/"
-    )
-    assert updated.audit_report.read() == lf.TINY_PDF
+    report = updated.audit_report
+    assert report.sha256 == hashlib.sha256(lf.TINY_PDF).hexdigest()
+    assert report.label == "审计报告2025.pdf"
+    assert (report.uploaded_by, report.size, report.file_kind) == (provider_user, len(lf.TINY_PDF), "pdf")
+    assert ".." not in report.file.name and report.file.name.startswith("certification/rereview/")
+    assert report.file.read() == lf.TINY_PDF
     row = AuditLog.objects.get(action="certification_rereview.update")
-    assert row.changes["audit_report_sha256"][1] == updated.audit_report_sha256
-    assert lifecycle.submission_problems(updated) == {}
+    assert row.changes["audit_report_sha256"][1] == report.sha256
+    assert rereview_selectors.rereview_submission_problems(updated) == {}
 
 
 def test_bad_rereview_input_changes_nothing(under_review, provider_user):
@@ -188,7 +200,7 @@ def test_bad_rereview_input_changes_nothing(under_review, provider_user):
     exe = SimpleUploadedFile("audit.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")
     first_key = rereview.scheme.annual_form["items"][0]["key"]
     with pytest.raises(InvalidInput) as exc:
-        lifecycle.rereview_update(
+        rereview_services.rereview_update(
             actor=provider_user,
             rereview=rereview,
             expected_version=rereview.version,
@@ -197,19 +209,19 @@ def test_bad_rereview_input_changes_nothing(under_review, provider_user):
             audit_report=exe,
         )
     assert "不是 PDF" in exc.value.field_errors["audit_report"][0]
-    assert "不能超过" in exc.value.field_errors[f"self_evaluation.{first_key}"][0]
+    assert "不能大于" in exc.value.field_errors[f"self_evaluation.{first_key}"][0]
     rereview.refresh_from_db()
-    assert (rereview.version, rereview.three_year_summary, rereview.audit_report.name) == (1, "", "")
+    assert (rereview.version, rereview.three_year_summary, rereview.audit_report) == (1, "", None)
 
 
 def test_a_stale_rereview_edit_is_a_conflict_and_its_file_is_not_kept(under_review, provider_user, tmp_path):
     rereview = open_rereview(under_review, provider_user)
-    lifecycle.rereview_update(
+    rereview_services.rereview_update(
         actor=provider_user, rereview=rereview, expected_version=1, three_year_summary="第一稿"
     )
     stored_before = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
     with pytest.raises(Conflict):
-        lifecycle.rereview_update(
+        rereview_services.rereview_update(
             actor=provider_user,
             rereview=rereview,
             expected_version=1,
@@ -224,7 +236,7 @@ def test_a_stale_rereview_edit_is_a_conflict_and_its_file_is_not_kept(under_revi
 def test_submission_lists_what_is_missing(under_review, provider_user):
     rereview = open_rereview(under_review, provider_user)
     with pytest.raises(InvalidInput) as exc:
-        lifecycle.rereview_transition(actor=provider_user, rereview=rereview, action="submit")
+        rereview_services.rereview_transition(actor=provider_user, rereview=rereview, action="submit")
     errors = exc.value.field_errors
     assert "three_year_summary" in errors and "audit_report" in errors
     assert len([k for k in errors if k.startswith("self_evaluation.")]) == len(
@@ -241,7 +253,7 @@ def test_district_scores_must_be_complete_and_within_range(under_review, distric
     items = rereview.scheme.annual_form["items"]
     partial = {items[0]["key"]: "1", items[1]["key"]: "-1"}
     with pytest.raises(InvalidInput) as exc:
-        lifecycle.rereview_transition(
+        rereview_services.rereview_transition(
             actor=district_officer, rereview=rereview, action="district_evaluate", scores=partial
         )
     assert "不能为负数" in exc.value.field_errors[f"scores.{items[1]['key']}"][0]
@@ -256,7 +268,9 @@ def test_city_cannot_confirm_below_the_pass_score(under_review, city_officer):
     rereview = lf.rereview(under_review, status="district_reviewed")
     low = lf.full_scores(rereview.scheme, Decimal("0.5"))
     with pytest.raises(NotAllowed) as exc:
-        lifecycle.rereview_transition(actor=city_officer, rereview=rereview, action="confirm", scores=low)
+        rereview_services.rereview_transition(
+            actor=city_officer, rereview=rereview, action="confirm", scores=low
+        )
     assert "低于合格分60分" in exc.value.message
     rereview.refresh_from_db()
     under_review.refresh_from_db()
@@ -268,7 +282,7 @@ def test_confirm_extends_validity_from_the_old_end(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         rereview = open_rereview(under_review, provider_user)
-        rereview = lifecycle.rereview_update(
+        rereview = rereview_services.rereview_update(
             actor=provider_user,
             rereview=rereview,
             expected_version=1,
@@ -276,31 +290,32 @@ def test_confirm_extends_validity_from_the_old_end(
             self_evaluation=lf.full_scores(rereview.scheme, Decimal("0.9")),
             audit_report=SimpleUploadedFile("audit.pdf", lf.TINY_PDF),
         )
-        rereview = lifecycle.rereview_transition(actor=provider_user, rereview=rereview, action="submit")
-        rereview = lifecycle.rereview_transition(
+        rereview = rereview_services.rereview_transition(
+            actor=provider_user, rereview=rereview, action="submit"
+        )
+        rereview = rereview_services.rereview_transition(
             actor=district_officer,
             rereview=rereview,
             action="district_evaluate",
             scores=lf.full_scores(rereview.scheme, Decimal("0.8")),
         )
-        rereview = lifecycle.rereview_transition(
+        rereview = rereview_services.rereview_transition(
             actor=city_officer,
             rereview=rereview,
             action="confirm",
             scores=lf.full_scores(rereview.scheme, Decimal("0.75")),
             note="运营良好",
-            today=TODAY,
         )
     under_review.refresh_from_db()
     assert under_review.status == "active"
     assert under_review.valid_until == dt.date(2029, 8, 31)
     assert rereview.status == "confirmed" and rereview.decision_note == "运营良好"
     assert Notification.objects.filter(recipient=provider_user, title__contains="三年复核合格").exists()
-    history = lifecycle.certification_history(under_review)
+    history = title_selectors.certification_history(under_review)
     assert [e.kind for e in history] == ["granted", "rereview_confirmed"]
     assert "2029年8月31日" in history[-1].detail
     # The next cycle ends with the new validity; the daily job opens it 90 days before.
-    assert lifecycle.certification_daily(today=dt.date(2029, 6, 2)).rereviews_opened == 1
+    assert daily.certification_daily(today=dt.date(2029, 6, 2)).rereviews_opened == 1
     assert ReReview.objects.filter(certification=under_review).order_by(
         "-id"
     ).first().cycle_ends_on == dt.date(2029, 8, 31)
@@ -309,9 +324,9 @@ def test_confirm_extends_validity_from_the_old_end(
 def test_failed_rereview_revokes_and_is_announced(client, under_review, city_officer):
     under_review.status = "rereview"
     under_review.save()
-    assert under_review in selectors.register()
+    assert under_review in register_selectors.register()
     rereview = lf.rereview(under_review, status="district_reviewed")
-    lifecycle.rereview_transition(
+    rereview_services.rereview_transition(
         actor=city_officer,
         rereview=rereview,
         action="fail",
@@ -320,11 +335,11 @@ def test_failed_rereview_revokes_and_is_announced(client, under_review, city_off
     )
     under_review.refresh_from_db()
     assert (under_review.status, under_review.revocation_basis) == ("revoked", "rereview")
-    assert under_review.revoked_on == timezone.localdate()
-    assert under_review not in selectors.register()
+    assert under_review.revoked_on == TODAY
+    assert under_review not in register_selectors.register()
     page = client.get("/certification/announcements/").content.decode()
     assert under_review.number in page and "未按期开展公益性服务" in page and "复核不合格（第十四条）" in page
-    history = lifecycle.certification_history(under_review)
+    history = title_selectors.certification_history(under_review)
     assert [e.kind for e in history][-2:] == ["rereview_failed", "revoked"]
 
 
@@ -333,7 +348,7 @@ def test_a_fail_needs_a_reason(under_review, city_officer):
     under_review.save()
     rereview = lf.rereview(under_review, status="district_reviewed")
     with pytest.raises(InvalidInput) as exc:
-        lifecycle.rereview_transition(
+        rereview_services.rereview_transition(
             actor=city_officer,
             rereview=rereview,
             action="fail",
@@ -347,14 +362,12 @@ def test_a_fail_needs_a_reason(under_review, city_officer):
 
 def test_a_revoked_title_ends_its_rereview(under_review, provider_user, city_officer):
     rereview = open_rereview(under_review, provider_user)
-    lifecycle.certification_revoke(
-        actor=city_officer, certification=under_review, reason="伪造审计报告", today=TODAY
-    )
+    title_services.certification_revoke(actor=city_officer, certification=under_review, reason="伪造审计报告")
     rereview.refresh_from_db()
     with pytest.raises(Conflict) as exc:
-        lifecycle.rereview_transition(actor=provider_user, rereview=rereview, action="submit")
+        rereview_services.rereview_transition(actor=provider_user, rereview=rereview, action="submit")
     assert "已终止" in exc.value.message
-    assert list(lifecycle.rereview_queue(provider_user)) == []
+    assert list(rereview_selectors.rereview_queue(provider_user)) == []
 
 
 # --- spot checks and revocation for fraud ----------------------------------------------------------
@@ -364,28 +377,26 @@ def test_spot_check_open_rectify_fail(
     title, provider_user, district_officer, city_officer, django_capture_on_commit_callbacks
 ):
     with pytest.raises(InvalidInput) as exc:
-        lifecycle.spot_check_open(
+        spot_check_services.spot_check_open(
             actor=city_officer,
             certification=title,
             findings=" ",
             checked_on=TODAY,
             rectification_due=TODAY - dt.timedelta(days=1),
-            today=TODAY,
         )
     assert set(exc.value.field_errors) == {"findings", "rectification_due"}
     with pytest.raises(NotAllowed):
-        lifecycle.spot_check_open(
-            actor=district_officer, certification=title, findings="x", rectification_due=TODAY, today=TODAY
+        spot_check_services.spot_check_open(
+            actor=district_officer, certification=title, findings="x", rectification_due=TODAY
         )
     assert not SpotCheck.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        check = lifecycle.spot_check_open(
+        check = spot_check_services.spot_check_open(
             actor=city_officer,
             certification=title,
             findings="收费标准未公示",
             rectification_due=TODAY + dt.timedelta(days=30),
-            today=TODAY,
         )
     assert check.status == SpotCheckStatus.OPEN
     assert AuditLog.objects.filter(action="certification_spot_check.open", object_id=str(check.pk)).exists()
@@ -393,15 +404,19 @@ def test_spot_check_open_rectify_fail(
     assert Notification.objects.filter(recipient=district_officer, title__contains="被抽查").exists()
 
     with pytest.raises(NotAllowed):
-        lifecycle.spot_check_rectify(actor=district_officer, spot_check=check, text="已整改")
+        spot_check_services.spot_check_rectify(actor=district_officer, spot_check=check, text="已整改")
     with pytest.raises(InvalidInput):
-        lifecycle.spot_check_rectify(actor=provider_user, spot_check=check, text="")
+        spot_check_services.spot_check_rectify(actor=provider_user, spot_check=check, text="")
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.spot_check_rectify(actor=provider_user, spot_check=check, text="已在网站公示收费标准")
+        spot_check_services.spot_check_rectify(
+            actor=provider_user, spot_check=check, text="已在网站公示收费标准"
+        )
     assert SpotCheckRectification.objects.get().text == "已在网站公示收费标准"
     assert Notification.objects.filter(recipient=city_officer, title__contains="整改情况").exists()
 
-    lifecycle.spot_check_transition(actor=city_officer, spot_check=check, action="fail", note="复查仍未公示")
+    spot_check_services.spot_check_transition(
+        actor=city_officer, spot_check=check, action="fail", note="复查仍未公示"
+    )
     title.refresh_from_db()
     assert (title.status, title.revocation_basis, title.revocation_reason) == (
         "revoked",
@@ -409,30 +424,33 @@ def test_spot_check_open_rectify_fail(
         "复查仍未公示",
     )
     with pytest.raises(Conflict):
-        lifecycle.spot_check_rectify(actor=provider_user, spot_check=check, text="补充整改")
+        spot_check_services.spot_check_rectify(actor=provider_user, spot_check=check, text="补充整改")
     with pytest.raises(Conflict):
-        lifecycle.spot_check_open(
-            actor=city_officer, certification=title, findings="x", rectification_due=TODAY, today=TODAY
+        spot_check_services.spot_check_open(
+            actor=city_officer, certification=title, findings="x", rectification_due=TODAY
         )
-    assert [e.kind for e in lifecycle.certification_history(title)][-2:] == ["spot_check_failed", "revoked"]
+    assert [e.kind for e in title_selectors.certification_history(title)][-2:] == [
+        "spot_check_failed",
+        "revoked",
+    ]
 
 
 def test_revocation_for_fraud_leaves_the_register_keeps_the_history(
     client, title, provider_user, city_officer
 ):
-    lifecycle.summary_submit(actor=provider_user, certification=title, today=TODAY, **SUMMARY)
-    assert title in selectors.register()
+    summary_services.summary_submit(actor=provider_user, certification=title, **SUMMARY)
+    assert title in register_selectors.register()
     with pytest.raises(InvalidInput):
-        lifecycle.certification_revoke(actor=city_officer, certification=title, reason="  ", today=TODAY)
-    lifecycle.certification_revoke(
+        title_services.certification_revoke(actor=city_officer, certification=title, reason="  ")
+    title_services.certification_revoke(
         actor=city_officer, certification=title, reason="申报材料中的服务合同系伪造"
     )
     title.refresh_from_db()
-    today = timezone.localdate()
+    today = TODAY
     assert (title.status, title.revocation_basis, title.revoked_on) == ("revoked", "fraud", today)
-    assert title not in selectors.register()
-    assert title in selectors.register(include_inactive=True)
-    history = lifecycle.certification_history(title)
+    assert title not in register_selectors.register()
+    assert title in register_selectors.register(include_inactive=True)
+    history = title_selectors.certification_history(title)
     assert [(e.kind, e.on) for e in history] == [
         ("granted", dt.date(2024, 6, 1)),
         ("summary", today),
@@ -444,9 +462,10 @@ def test_revocation_for_fraud_leaves_the_register_keeps_the_history(
     assert title.number in page and "申报材料中的服务合同系伪造" in page and today.isoformat() in page
 
 
-def test_expire_before_validity_ends_is_refused(title):
+def test_expire_before_validity_ends_is_refused(title, clock):
+    clock.pin(title.valid_until)
     with pytest.raises(NotAllowed) as exc:
-        lifecycle.certification_expire(certification=title, today=title.valid_until)
+        title_services.certification_expire(certification=title)
     assert "尚未届满" in exc.value.message
     title.refresh_from_db()
     assert title.status == "active"
@@ -457,9 +476,7 @@ def test_confirm_without_a_confirmed_rereview_is_refused(title, city_officer):
     title.save()
     lf.rereview(title, status="district_reviewed")
     with pytest.raises(NotAllowed) as exc:
-        lifecycle.certification_transition(
-            actor=city_officer, certification=title, action="confirm", today=TODAY
-        )
+        title_services.certification_transition(actor=city_officer, certification=title, action="confirm")
     assert "尚未通过" in exc.value.message
     title.refresh_from_db()
     assert (title.status, title.valid_until) == ("rereview", dt.date(2027, 5, 31))
@@ -467,7 +484,7 @@ def test_confirm_without_a_confirmed_rereview_is_refused(title, city_officer):
 
 def test_scores_total_and_form_helpers(title):
     scheme = title.scheme
-    assert lifecycle.form_max_total(scheme) == Decimal(100)
-    assert lifecycle.form_pass_score(scheme) == Decimal(60)
+    assert figures.annual_form_max_total(scheme) == Decimal(100)
+    assert figures.annual_form_pass_score(scheme) == Decimal(60)
     scores = lf.full_scores(scheme, Decimal("0.5"))
-    assert lifecycle.scores_total(scheme, scores) == sum(Decimal(v) for v in scores.values())
+    assert figures.scores_total(scheme, scores) == sum(Decimal(v) for v in scores.values())

@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from conftest import login
-from sme.certification import lifecycle
+from sme.certification import todos
 from sme.certification.models import AnnualSummary, ReReview, SpotCheck, SummaryDuty
+from sme.certification.services import rereviews as rereview_services
+from sme.certification.services import titles as title_services
 from sme.core.models import AuditLog, TransitionLog
 from sme.organizations.models import Organization
 from sme.testing.factories import officer
@@ -55,7 +57,7 @@ def world(
         status="rereview",
     )
     rereview = lf.rereview(cert, status="draft", complete=False)
-    lifecycle.rereview_update(
+    rereview_services.rereview_update(
         actor=provider_user,
         rereview=rereview,
         expected_version=1,
@@ -131,7 +133,8 @@ PAGES = [
     ),
     ("/certification/rereviews/", {"anonymous": LOGIN, "*": 200}),
     ("/certification/rereviews/{rereview}/", {"anonymous": LOGIN, **IN_SCOPE, "*": 404}),
-    ("/certification/rereviews/{rereview}/audit-report/", {"anonymous": LOGIN, **IN_SCOPE, "*": 404}),
+    # The one download view (files:download) does not confirm a file to anyone else, signed in or not.
+    ("{audit_report}", {"anonymous": 404, **IN_SCOPE, "*": 404}),
     ("/certification/spot-checks/", {"anonymous": LOGIN, "*": 200}),
     ("/certification/spot-checks/{check}/", {"anonymous": LOGIN, **IN_SCOPE, "*": 404}),
     ("/certification/announcements/", {"*": 200}),
@@ -144,7 +147,12 @@ def test_pages_per_role_and_scope(client, world, url, expected, role):
     user = world["users"][role]
     if user is not None:
         login(client, user)
-    path = url.format(cert=world["cert"].pk, rereview=world["rereview"].pk, check=world["check"].pk)
+    path = url.format(
+        cert=world["cert"].pk,
+        rereview=world["rereview"].pk,
+        check=world["check"].pk,
+        audit_report=world["rereview"].audit_report.download_url,
+    )
     response = client.get(path)
     want = expected.get(role, expected["*"])
     if want == LOGIN:
@@ -173,7 +181,7 @@ def test_list_pages_query_ceiling(client, world, city_officer, django_assert_max
             certification=cert, year=2025, due_on=dt.date(2026, 3, 31), overdue_since=dt.date(2026, 4, 1)
         )
         if i % 2:
-            lifecycle.certification_revoke(actor=city_officer, certification=cert, reason=f"弄虚作假{i}")
+            title_services.certification_revoke(actor=city_officer, certification=cert, reason=f"弄虚作假{i}")
     login(client, city_officer)
     for url in (
         "/certification/certified/",
@@ -254,7 +262,7 @@ def test_rereview_pages_end_to_end(client, world, provider_user, district_office
     assert rereview.status == "submitted" and rereview.three_year_summary == "三年工作总结（定稿）"
 
     page = login(client, district_officer).get(f"/certification/rereviews/{rereview.pk}/").content.decode()
-    assert rereview.audit_report_sha256 in page and 'data-testid="action-district_evaluate"' in page
+    assert rereview.audit_report.sha256 in page and 'data-testid="action-district_evaluate"' in page
     total = client.post(
         f"/certification/rereviews/{rereview.pk}/total/",
         {f"score_{items[0]['key']}": "10", f"score_{items[1]['key']}": "5.5"},
@@ -294,13 +302,14 @@ def test_rereview_pages_end_to_end(client, world, provider_user, district_office
 
 
 def test_audit_report_download_is_audited(client, world, district_officer):
-    response = login(client, district_officer).get(
-        f"/certification/rereviews/{world['rereview'].pk}/audit-report/"
-    )
+    report = world["rereview"].audit_report
+    page = login(client, district_officer).get(f"/certification/rereviews/{world['rereview'].pk}/")
+    assert report.download_url in page.content.decode()
+    response = client.get(report.download_url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == lf.TINY_PDF
     assert "attachment" in response["Content-Disposition"]
     assert AuditLog.objects.filter(
-        action="certification_rereview.audit_report_download", actor=district_officer
+        action="file.download", actor=district_officer, object_id=str(report.pk)
     ).exists()
 
 
@@ -385,12 +394,12 @@ def test_open_rereview_from_the_platform_page(client, provider_user):
 
 
 def test_todos_for_each_role(world, provider_user, district_officer, city_officer, other_district_officer):
-    titles = [t.title for t in lifecycle.lifecycle_todos(provider_user)]
+    titles = [t.title for t in todos.lifecycle_todos(provider_user)]
     assert any("三年复核材料" in t for t in titles) and any("抽查整改" in t for t in titles)
     rereview = world["rereview"]
     ReReview.objects.filter(pk=rereview.pk).update(status="submitted")
-    assert any(t.count == 1 for t in lifecycle.lifecycle_todos(district_officer) if "三年复核" in t.title)
-    assert lifecycle.lifecycle_todos(other_district_officer) == []
-    assert [t for t in lifecycle.lifecycle_todos(city_officer) if "三年复核" in t.title] == []
+    assert any(t.count == 1 for t in todos.lifecycle_todos(district_officer) if "三年复核" in t.title)
+    assert todos.lifecycle_todos(other_district_officer) == []
+    assert [t for t in todos.lifecycle_todos(city_officer) if "三年复核" in t.title] == []
     ReReview.objects.filter(pk=rereview.pk).update(status="district_reviewed")
-    assert any(t.count == 1 for t in lifecycle.lifecycle_todos(city_officer) if "三年复核" in t.title)
+    assert any(t.count == 1 for t in todos.lifecycle_todos(city_officer) if "三年复核" in t.title)

@@ -10,7 +10,6 @@ import itertools
 
 import pytest
 
-from sme.certification import lifecycle
 from sme.certification.models import (
     Certification,
     CertificationStatus,
@@ -19,6 +18,9 @@ from sme.certification.models import (
     SpotCheck,
     SpotCheckStatus,
 )
+from sme.certification.services import rereviews as rereview_services
+from sme.certification.services import spot_checks as spot_check_services
+from sme.certification.services import titles as title_services
 from sme.certification.workflow import CERTIFICATION, REREVIEW, SPOT_CHECK
 from sme.core.errors import Conflict, NotAllowed
 from sme.core.models import AuditLog, TransitionLog
@@ -29,6 +31,14 @@ from sme.testing.factories import UserFactory, officer
 from . import lifecycle_factories as lf
 
 TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _today(clock):
+    """Every step of these tests happens on TODAY."""
+    clock.pin(TODAY)
+
+
 ACTORS = [
     "applicant",
     "member",
@@ -60,6 +70,58 @@ SPOT_CHECK_ALLOWED = {
     ("open", "pass"): {"city_officer"},
     ("open", "fail"): {"city_officer"},
 }
+# Where each action leads, and which actions need a reason. Written out too.
+CERTIFICATION_TARGET = {
+    "open_rereview": "rereview",
+    "confirm": "active",
+    "revoke": "revoked",
+    "expire": "expired",
+}
+REREVIEW_TARGET = {
+    "submit": "submitted",
+    "district_return": "draft",
+    "district_evaluate": "district_reviewed",
+    "confirm": "confirmed",
+    "fail": "failed",
+}
+SPOT_CHECK_TARGET = {"pass": "passed", "fail": "failed"}
+NOTE_REQUIRED = {
+    "certification_title": {"revoke"},
+    "certification_rereview": {"district_return", "fail"},
+    "certification_spot_check": {"fail"},
+}
+# The table's roles of each actor here (permissions.certification_roles_for, for these titles).
+ROLES_OF = {
+    "applicant": {"applicant"},
+    "district_officer": {"district_reviewer"},
+    "city_officer": {"city_reviewer"},
+    "system": {"system"},
+}
+
+
+@pytest.mark.parametrize(
+    ("workflow", "allowed", "targets"),
+    [
+        (CERTIFICATION, CERTIFICATION_ALLOWED, CERTIFICATION_TARGET),
+        (REREVIEW, REREVIEW_ALLOWED, REREVIEW_TARGET),
+        (SPOT_CHECK, SPOT_CHECK_ALLOWED, SPOT_CHECK_TARGET),
+    ],
+)
+def test_the_tables_hold_what_is_written_here_and_nothing_else(workflow, allowed, targets):
+    actual = {
+        (s, t.action): (t.target, set(t.roles), t.note_required)
+        for t in workflow.transitions
+        for s in t.sources
+    }
+    expected = {
+        (status, action): (
+            targets[action],
+            set().union(*(ROLES_OF[actor] for actor in actors)),
+            action in NOTE_REQUIRED[workflow.name],
+        )
+        for (status, action), actors in allowed.items()
+    }
+    assert actual == expected
 
 
 @pytest.fixture
@@ -104,9 +166,7 @@ def _assert_refused(exc_info: pytest.ExceptionInfo, expected: type[Exception]) -
 
 @pytest.mark.parametrize(
     ("status", "action", "actor"),
-    list(
-        itertools.product(CertificationStatus.values, [t.action for t in CERTIFICATION.transitions], ACTORS)
-    ),
+    list(itertools.product(CertificationStatus.values, list(CERTIFICATION_TARGET), ACTORS)),
 )
 def test_certification_table(status, action, actor, cast, django_capture_on_commit_callbacks):
     valid_until = TODAY - dt.timedelta(days=1) if action == "expire" else TODAY + dt.timedelta(days=60)
@@ -118,11 +178,11 @@ def test_certification_table(status, action, actor, cast, django_capture_on_comm
     logs_before = TransitionLog.objects.count()
     if allowed:
         with django_capture_on_commit_callbacks(execute=True):
-            lifecycle.certification_transition(
-                actor=user, certification=cert, action=action, note="经查弄虚作假", today=TODAY
+            title_services.certification_transition(
+                actor=user, certification=cert, action=action, note="经查弄虚作假"
             )
         cert.refresh_from_db()
-        target = next(t.target for t in CERTIFICATION.transitions if t.action == action)
+        target = CERTIFICATION_TARGET[action]
         assert cert.status == target
         log = TransitionLog.objects.filter(workflow="certification_title").latest("id")
         assert (log.action, log.from_status, log.to_status, log.actor) == (action, status, target, user)
@@ -142,8 +202,8 @@ def test_certification_table(status, action, actor, cast, django_capture_on_comm
             )
     else:
         with pytest.raises((Conflict, NotAllowed)) as exc:
-            lifecycle.certification_transition(
-                actor=user, certification=cert, action=action, note="经查弄虚作假", today=TODAY
+            title_services.certification_transition(
+                actor=user, certification=cert, action=action, note="经查弄虚作假"
             )
         _assert_refused(exc, _refusal(CERTIFICATION_ALLOWED, status, action))
         cert.refresh_from_db()
@@ -165,7 +225,7 @@ _CERT_STATUS_FOR = {
 
 @pytest.mark.parametrize(
     ("status", "action", "actor"),
-    list(itertools.product(ReReviewStatus.values, [t.action for t in REREVIEW.transitions], ACTORS)),
+    list(itertools.product(ReReviewStatus.values, list(REREVIEW_TARGET), ACTORS)),
 )
 def test_rereview_table(status, action, actor, cast, django_capture_on_commit_callbacks):
     cert = lf.certification(
@@ -176,13 +236,13 @@ def test_rereview_table(status, action, actor, cast, django_capture_on_commit_ca
     user = cast[actor]
     allowed = actor in REREVIEW_ALLOWED.get((status, action), set())
     logs_before = TransitionLog.objects.count()
-    kwargs = {"note": "测评表数据与审计报告不一致", "scores": scores, "today": TODAY}
+    kwargs = {"note": "测评表数据与审计报告不一致", "scores": scores}
     if allowed:
         with django_capture_on_commit_callbacks(execute=True):
-            lifecycle.rereview_transition(actor=user, rereview=rereview, action=action, **kwargs)
+            rereview_services.rereview_transition(actor=user, rereview=rereview, action=action, **kwargs)
         rereview.refresh_from_db()
         cert.refresh_from_db()
-        target = next(t.target for t in REREVIEW.transitions if t.action == action)
+        target = REREVIEW_TARGET[action]
         assert rereview.status == target
         log = TransitionLog.objects.filter(workflow="certification_rereview").latest("id")
         assert (log.action, log.from_status, log.to_status, log.actor) == (action, status, target, user)
@@ -208,7 +268,7 @@ def test_rereview_table(status, action, actor, cast, django_capture_on_commit_ca
             assert cert.revocation_reason == "测评表数据与审计报告不一致"
     else:
         with pytest.raises((Conflict, NotAllowed)) as exc:
-            lifecycle.rereview_transition(actor=user, rereview=rereview, action=action, **kwargs)
+            rereview_services.rereview_transition(actor=user, rereview=rereview, action=action, **kwargs)
         _assert_refused(exc, _refusal(REREVIEW_ALLOWED, status, action))
         rereview.refresh_from_db()
         cert.refresh_from_db()
@@ -221,7 +281,7 @@ def test_rereview_table(status, action, actor, cast, django_capture_on_commit_ca
 
 @pytest.mark.parametrize(
     ("status", "action", "actor"),
-    list(itertools.product(SpotCheckStatus.values, [t.action for t in SPOT_CHECK.transitions], ACTORS)),
+    list(itertools.product(SpotCheckStatus.values, list(SPOT_CHECK_TARGET), ACTORS)),
 )
 def test_spot_check_table(status, action, actor, cast, django_capture_on_commit_callbacks):
     cert = lf.certification(cast["organization"], valid_until=TODAY + dt.timedelta(days=400))
@@ -231,12 +291,12 @@ def test_spot_check_table(status, action, actor, cast, django_capture_on_commit_
     logs_before = TransitionLog.objects.count()
     if allowed:
         with django_capture_on_commit_callbacks(execute=True):
-            lifecycle.spot_check_transition(
-                actor=user, spot_check=check, action=action, note="整改不到位", today=TODAY
+            spot_check_services.spot_check_transition(
+                actor=user, spot_check=check, action=action, note="整改不到位"
             )
         check.refresh_from_db()
         cert.refresh_from_db()
-        target = next(t.target for t in SPOT_CHECK.transitions if t.action == action)
+        target = SPOT_CHECK_TARGET[action]
         assert check.status == target and check.closed_at is not None
         log = TransitionLog.objects.filter(workflow="certification_spot_check").latest("id")
         assert (log.action, log.from_status, log.to_status, log.actor) == (action, status, target, user)
@@ -250,8 +310,8 @@ def test_spot_check_table(status, action, actor, cast, django_capture_on_commit_
             assert cert.status == "active"
     else:
         with pytest.raises((Conflict, NotAllowed)) as exc:
-            lifecycle.spot_check_transition(
-                actor=user, spot_check=check, action=action, note="整改不到位", today=TODAY
+            spot_check_services.spot_check_transition(
+                actor=user, spot_check=check, action=action, note="整改不到位"
             )
         _assert_refused(exc, _refusal(SPOT_CHECK_ALLOWED, status, action))
         check.refresh_from_db()
@@ -277,9 +337,11 @@ def test_two_city_officers_deciding_the_same_rereview(cast, city_officer):
     seen_by_second = ReReview.objects.select_related("certification").get(pk=rereview.pk)
     scores = lf.full_scores(rereview.scheme, lf.Decimal("0.9"))
 
-    lifecycle.rereview_transition(actor=city_officer, rereview=seen_by_first, action="confirm", scores=scores)
+    rereview_services.rereview_transition(
+        actor=city_officer, rereview=seen_by_first, action="confirm", scores=scores
+    )
     with pytest.raises(Conflict) as exc:
-        lifecycle.rereview_transition(
+        rereview_services.rereview_transition(
             actor=second, rereview=seen_by_second, action="fail", scores=scores, note="不合格"
         )
     assert "已被他人处理" in exc.value.message or "当前状态" in exc.value.message
@@ -301,9 +363,13 @@ def test_the_same_officer_confirming_twice_extends_once(cast, city_officer):
     rereview = lf.rereview(cert, status=ReReviewStatus.DISTRICT_REVIEWED)
     stale = ReReview.objects.select_related("certification").get(pk=rereview.pk)
     scores = lf.full_scores(rereview.scheme)
-    lifecycle.rereview_transition(actor=city_officer, rereview=rereview, action="confirm", scores=scores)
+    rereview_services.rereview_transition(
+        actor=city_officer, rereview=rereview, action="confirm", scores=scores
+    )
     with pytest.raises(Conflict):
-        lifecycle.rereview_transition(actor=city_officer, rereview=stale, action="confirm", scores=scores)
+        rereview_services.rereview_transition(
+            actor=city_officer, rereview=stale, action="confirm", scores=scores
+        )
     cert.refresh_from_db()
     assert cert.valid_until == (TODAY + dt.timedelta(days=30)).replace(year=TODAY.year + 3)
     assert Certification.objects.get(pk=cert.pk).status == "active"

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from sme.certification.models import Objection
-from sme.core.models import AuditLog
+from sme.certification.selectors.notices import notice_dates
+from sme.core.models import AuditLog, TransitionLog
 from sme.notifications.models import Notification
 
 from . import public_fixtures as f
@@ -22,15 +22,13 @@ VALID = {"name": "张先生", "contact": "13900001111", "text": "该平台申报
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+def today(clock):
+    clock.pin(TODAY)
     return TODAY
 
 
 @pytest.fixture
 def open_notice(db):
-    from sme.certification.services import notice_dates
-
     app = f.application(f.provider("500101"), status="notice", platform_name="三峡云服平台")
     published = dt.date(2024, 9, 26)
     starts, ends = notice_dates(app.scheme, published)
@@ -106,9 +104,12 @@ def test_anyone_files_an_objection_without_logging_in(
     objection = Objection.objects.get(notice=open_notice)
     assert (objection.name, objection.contact, objection.status) == ("张先生", "13900001111", "open")
     assert objection.filed_by is None and objection.client_ip == "203.0.113.7"
+    # Objections have their workflow now: the creation row in the transition log, audited on the objection.
     assert AuditLog.objects.filter(
-        action="certification_notice.objection_file", object_id=str(open_notice.pk)
+        action="certification_objection.file", object_id=str(objection.pk)
     ).exists()
+    log = TransitionLog.objects.get(workflow="certification_objection", object_id=str(objection.pk))
+    assert (log.action, log.from_status, log.to_status, log.actor) == ("file", "created", "open", None)
     assert Notification.objects.filter(recipient=city_officer).exists()
     assert 'data-testid="objection-filed"' in client.get(response["Location"]).content.decode()
 
@@ -150,8 +151,8 @@ def test_no_objection_once_the_notice_has_ended(client, which, request):
     assert "不再受理异议" in response.content.decode()
 
 
-def test_upcoming_notice_takes_objections_from_its_first_day(client, monkeypatch, open_notice):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2024, 9, 26))
+def test_upcoming_notice_takes_objections_from_its_first_day(client, clock, open_notice):
+    clock.pin(dt.date(2024, 9, 26))
     response = client.get(url(open_notice))
     assert response.context["facts"].state == "upcoming"
     assert 'data-testid="objection-form"' not in response.content.decode()

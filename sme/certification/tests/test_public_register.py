@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from sme.certification.public_views import platform_url, zone_district_ids
+from sme.certification.selectors.register import platform_url, zone_district_ids
 from sme.regions.models import Region
 
 from . import public_fixtures as f

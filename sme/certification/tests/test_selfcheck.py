@@ -308,7 +308,7 @@ def test_htmx_gets_the_result_fragment(client):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"staff": "abc"}, "从业人数应为数字，收到“abc”。"),
+        ({"staff": "abc"}, "从业人数请填写数字，收到“abc”。"),
         ({"qualified_staff_share": "120"}, "应为 0 到 100 之间的百分数"),
         ({"district": ""}, "缺少所在区县"),
         ({"smes_served_by_year_2": ""}, "请填写全部 3 个年度"),
@@ -328,12 +328,12 @@ def test_bad_input_is_named_on_the_page(client, changes, message):
 def test_htmx_updates_every_field_error_out_of_band(client):
     html = client.post(PAGE, page_data(staff="abc", district=""), HTTP_HX_REQUEST="true").content.decode()
     assert (
-        '<div id="selfcheck-err-staff" hx-swap-oob="innerHTML"><div>从业人数应为数字，收到“abc”。</div></div>'
+        '<div id="selfcheck-err-staff" hx-swap-oob="innerHTML"><div>从业人数请填写数字，收到“abc”。</div></div>'
         in html
     )
     assert '<div id="selfcheck-err-district" hx-swap-oob="innerHTML"><div>缺少所在区县' in html
     page = client.post(PAGE, page_data(staff="abc")).content.decode()  # without JavaScript
-    assert 'id="selfcheck-err-staff" class="invalid-feedback d-block"><div>从业人数应为数字' in page
+    assert 'id="selfcheck-err-staff" class="invalid-feedback d-block"><div>从业人数请填写数字' in page
     fixed = client.post(PAGE, page_data(), HTTP_HX_REQUEST="true").content.decode()
     assert '<div id="selfcheck-err-staff" hx-swap-oob="innerHTML"></div>' in fixed  # the old message goes
     assert '<div id="selfcheck-err-smes_served_by_year" hx-swap-oob="innerHTML"></div>' in fixed
@@ -380,8 +380,8 @@ def test_the_page_needs_no_login_and_is_the_same_signed_in(client, provider_user
     assert 'data-eligible="true"' in client.post(PAGE, page_data()).content.decode()
 
 
-def test_today_is_the_default_date(client, monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2014, 3, 1))
+def test_today_is_the_default_date(client, clock):
+    clock.pin(dt.date(2014, 3, 1))
     html = client.post(PAGE, page_data(on="")).content.decode()
     assert 'data-eligible="true"' in html
 

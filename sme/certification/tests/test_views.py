@@ -7,9 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import login
-from sme.certification import services
-from sme.certification.models import Application, ApplicationStatus, Material
-from sme.certification.tests.factories import TINY_PDF, filled_draft, submitted, today_is
+from sme.certification.models import Application, ApplicationStatus, Material, Scheme
+from sme.certification.selectors import applications as application_selectors
+from sme.certification.services import applications as application_services
+from sme.certification.services import reviews as review_services
+from sme.certification.tests.factories import TINY_PDF, filled_draft, submitted
+from sme.core.models import AuditLog
 from sme.organizations.models import Organization
 from sme.testing.factories import UserFactory
 
@@ -43,8 +46,8 @@ def people(
 
 
 @pytest.fixture
-def application(monkeypatch, provider_user, provider_org):
-    today_is(monkeypatch, DAY)
+def application(clock, provider_user, provider_org):
+    clock.pin(DAY)
     return submitted(provider_user, provider_org)
 
 
@@ -99,9 +102,11 @@ def test_the_district_queue_shows_its_own_district_only(
 
 def test_an_expert_sees_only_assigned_cases(client, monkeypatch, application, district_officer, city_officer):
     experts = [UserFactory(username=f"ex{i}", role="expert") for i in range(3)]
-    services.application_district_decide(actor=district_officer, application=application, action="recommend")
+    application_services.application_district_decide(
+        actor=district_officer, application=application, action="recommend"
+    )
     application.refresh_from_db()
-    services.application_assign_experts(actor=city_officer, application=application, experts=experts)
+    review_services.application_assign_experts(actor=city_officer, application=application, experts=experts)
     login(client, experts[0])
     assert client.get(f"/certification/applications/{application.pk}/review/").status_code == 200
     outsider = UserFactory(username="ex_out", role="expert")
@@ -113,20 +118,24 @@ def test_scores_of_other_experts_are_hidden_until_all_have_scored(
     client, application, district_officer, city_officer
 ):
     experts = [UserFactory(username=f"ex{i}", role="expert") for i in range(3)]
-    services.application_district_decide(actor=district_officer, application=application, action="recommend")
+    application_services.application_district_decide(
+        actor=district_officer, application=application, action="recommend"
+    )
     application.refresh_from_db()
-    application = services.application_assign_experts(
+    application = review_services.application_assign_experts(
         actor=city_officer, application=application, experts=experts
     )
     items = application.scheme.expert_form["items"]
-    services.expert_review_submit(
+    review_services.expert_review_submit(
         actor=experts[0], application=application, scores={i["key"]: "1" for i in items}
     )
     login(client, experts[1])
     page = client.get(f"/certification/applications/{application.pk}/review/").content.decode()
     assert 'data-testid="others-hidden"' in page
     for e in experts[1:]:
-        services.expert_review_submit(actor=e, application=application, scores={i["key"]: "2" for i in items})
+        review_services.expert_review_submit(
+            actor=e, application=application, scores={i["key"]: "2" for i in items}
+        )
     page = client.get(f"/certification/applications/{application.pk}/review/").content.decode()
     assert 'data-testid="others"' in page
     login(client, city_officer)
@@ -135,8 +144,8 @@ def test_scores_of_other_experts_are_hidden_until_all_have_scored(
     assert f"{total}" in page  # the sum of the three totals, shown to the officer
 
 
-def test_the_report_form_saves_and_checks_live(client, monkeypatch, provider_user, provider_org):
-    today_is(monkeypatch, DAY)
+def test_the_report_form_saves_and_checks_live(client, clock, provider_user, provider_org):
+    clock.pin(DAY)
     application = filled_draft(provider_user, provider_org)
     login(client, provider_user)
     page = client.get(f"/certification/applications/{application.pk}/edit/")
@@ -145,7 +154,7 @@ def test_the_report_form_saves_and_checks_live(client, monkeypatch, provider_use
         "version": application.version,
         **{
             k: v
-            for k, v in services.snapshot(application).items()
+            for k, v in application_selectors.snapshot(application).items()
             if not k.startswith(("years.", "materials.", "categories", "extra"))
         },
         "categories": ["market"],
@@ -169,8 +178,8 @@ def test_the_report_form_saves_and_checks_live(client, monkeypatch, provider_use
     assert application.platform_name == "改名后的平台" and application.categories == ["market"]
 
 
-def test_a_stale_form_is_told_of_the_conflict(client, monkeypatch, provider_user, provider_org):
-    today_is(monkeypatch, DAY)
+def test_a_stale_form_is_told_of_the_conflict(client, clock, provider_user, provider_org):
+    clock.pin(DAY)
     application = filled_draft(provider_user, provider_org)
     login(client, provider_user)
     data = {"version": application.version - 1, "platform_name": "过期的修改"}
@@ -182,9 +191,9 @@ def test_a_stale_form_is_told_of_the_conflict(client, monkeypatch, provider_user
 
 
 def test_upload_and_download_through_the_pages(
-    client, monkeypatch, provider_user, provider_org, other_district_officer
+    client, clock, provider_user, provider_org, other_district_officer
 ):
-    today_is(monkeypatch, DAY)
+    clock.pin(DAY)
     application = filled_draft(provider_user, provider_org, materials=False)
     login(client, provider_user)
     client.post(
@@ -199,21 +208,19 @@ def test_upload_and_download_through_the_pages(
     )
     assert "不是 PDF" in bad.content.decode()
     assert Material.objects.filter(application=application).count() == 1
-    download = client.get(f"/certification/applications/{application.pk}/materials/{material.pk}/download/")
+    page = client.get(f"/certification/applications/{application.pk}/").content.decode()
+    assert material.download_url in page
+    download = client.get(material.download_url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == TINY_PDF
+    assert AuditLog.objects.filter(
+        action="file.download", object_id=str(material.pk), actor=provider_user
+    ).exists()
     login(client, other_district_officer)
-    assert (
-        client.get(
-            f"/certification/applications/{application.pk}/materials/{material.pk}/download/"
-        ).status_code
-        == 404
-    )
+    assert client.get(material.download_url).status_code == 404
 
 
-def test_submit_and_decide_through_the_pages(
-    client, monkeypatch, provider_user, provider_org, district_officer
-):
-    today_is(monkeypatch, DAY)
+def test_submit_and_decide_through_the_pages(client, clock, provider_user, provider_org, district_officer):
+    clock.pin(DAY)
     application = filled_draft(provider_user, provider_org)
     login(client, provider_user)
     client.post(
@@ -241,7 +248,7 @@ def test_a_provider_cannot_decide_its_own_application(client, application, provi
 def test_scheme_pages(client, admin_user, district_officer):
     page = client.get("/certification/schemes/")
     assert page.status_code == 200 and "渝中小企〔2013〕24号" in page.content.decode()
-    scheme = services.Scheme.objects.current().get(code="cq-2013-city")
+    scheme = Scheme.objects.current().get(code="cq-2013-city")
     assert client.get(f"/certification/schemes/{scheme.pk}/").status_code == 200
     login(client, district_officer)
     assert client.get(f"/certification/schemes/{scheme.pk}/copy/").status_code == 403

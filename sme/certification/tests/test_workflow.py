@@ -1,4 +1,4 @@
-"""The application state machine, walked for every (status, action, role).
+"""The application and objection state machines, walked for every (status, action, role).
 
 The expected table is written out here from the issue's workflow, independently of workflow.py, so a
 change to the table that the issue does not allow makes this test fail.
@@ -9,8 +9,18 @@ import itertools
 import pytest
 
 from sme.certification.models import ApplicationStatus as S
-from sme.certification.workflow import APPLICANT, APPLICATION, CITY_REVIEWER, DISTRICT_REVIEWER, SYSTEM
+from sme.certification.models import ObjectionStatus as O
+from sme.certification.workflow import (
+    APPLICANT,
+    APPLICATION,
+    CITY_REVIEWER,
+    DISTRICT_REVIEWER,
+    OBJECTION,
+    PUBLIC,
+    SYSTEM,
+)
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.workflow import START
 
 # (action, from status) -> (to status, roles allowed)
 EXPECTED = {
@@ -63,3 +73,41 @@ def test_the_table_has_nothing_the_issue_does_not_name():
 def test_an_unknown_action_is_refused():
     with pytest.raises(InvalidInput):
         APPLICATION.check("approve_everything", S.SUBMITTED, {CITY_REVIEWER})
+
+
+# --- objections to a public notice ----------------------------------------------------------------
+
+# (action, from status) -> (to status, roles allowed, reason required). Written out, not derived.
+OBJECTION_EXPECTED = {
+    ("file", START): (O.OPEN, {PUBLIC}, False),
+    ("uphold", O.OPEN): (O.UPHELD, {CITY_REVIEWER}, True),
+    ("dismiss", O.OPEN): (O.DISMISSED, {CITY_REVIEWER}, True),
+}
+
+
+def test_the_objection_table_is_the_one_written_here():
+    actual = {
+        (t.action, s): (t.target, set(t.roles), t.note_required)
+        for t in OBJECTION.transitions
+        for s in t.sources
+    }
+    assert actual == OBJECTION_EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "role"),
+    list(itertools.product([START, *O.values], ["file", "uphold", "dismiss"], [*ROLES, PUBLIC])),
+)
+def test_every_objection_status_action_role(status, action, role):
+    expected = OBJECTION_EXPECTED.get((action, status))
+    if expected is not None and role in expected[1]:
+        assert OBJECTION.check(action, status, {role}).target == expected[0]
+        return
+    with pytest.raises(Conflict if expected is None else NotAllowed):
+        OBJECTION.check(action, status, {role})
+
+
+def test_the_rules_that_read_the_database_are_the_rows_guards():
+    guarded = {t.action for t in APPLICATION.transitions if t.guard is not None}
+    assert guarded == {"submit", "resubmit", "approve_notice", "grant"}
+    assert {t.action for t in OBJECTION.transitions if t.guard is not None} == {"file"}

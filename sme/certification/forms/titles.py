@@ -1,4 +1,5 @@
-"""Forms of the after-certification pages. They parse input; the services in ``lifecycle`` decide."""
+"""Forms of the after-certification pages: yearly summaries, re-reviews, spot checks, revocation.
+They parse input; the services (``services.summaries``, ``rereviews``, ``spot_checks``, ``titles``) decide."""
 
 from __future__ import annotations
 
