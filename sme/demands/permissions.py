@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sme.accounts.models import Role, User
-from sme.certification.selectors import certified_provider_ids
+from sme.certification.selectors.titles import certified_provider_ids
 from sme.organizations.models import (
     MANAGING_ROLES,
     PROVIDER_KINDS,

@@ -11,9 +11,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sme.certification.lifecycle import IN_FORCE as CERTIFICATION_IN_FORCE
+from sme.certification.models import IN_FORCE as CERTIFICATION_IN_FORCE
 from sme.certification.models import Certification
-from sme.certification.selectors import certified_provider_ids
+from sme.certification.selectors.titles import certified_provider_ids
 from sme.core import parsing
 from sme.core.pagination import Page, paginate_ahead
 from sme.regions.selectors import DistrictChoice, district_choices

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from sme.certification.models import Certification
-from sme.certification.selectors import certified_provider_ids
+from sme.certification.selectors.titles import certified_provider_ids
 from sme.core import clock
 from sme.core.pagination import Page, paginate
 from sme.organizations.models import PROVIDER_KINDS, Organization
