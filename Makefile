@@ -27,8 +27,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --quiet sme config
-	$(BIN)/mypy sme config
+	$(BIN)/ruff format --check --quiet sme config bench/benchdata
+	$(BIN)/mypy sme config bench/benchdata
 	$(BIN)/pytest -q
 
 ## make test-browser: the Playwright tests in Debian's headless Chromium (/usr/bin/chromium)
