@@ -23,13 +23,14 @@ run: $(STAMP)
 	$(PY) manage.py demo_logins
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: the whole suite (DATABASE_URL picks the database; SQLite in memory by default)
+## make test: the whole suite (DATABASE_URL picks the database; SQLite in memory by default), pytest
+## in parallel on every core (pytest-xdist; each worker gets its own test database)
 test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --quiet sme config
-	$(BIN)/mypy sme config
-	$(BIN)/pytest -q
+	$(BIN)/ruff format --check --quiet sme config bench/benchdata
+	$(BIN)/mypy sme config bench/benchdata
+	$(BIN)/pytest -q -n auto
 
 ## make test-browser: the Playwright tests in Debian's headless Chromium (/usr/bin/chromium)
 test-browser: $(STAMP)

@@ -1,10 +1,24 @@
-"""Fixtures shared by the whole suite: the named personas of design.md and their organizations."""
+"""Fixtures shared by the whole suite: the named personas of design.md and their organizations; the
+suite's hypothesis profile."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from sme.testing.factories import OrganizationFactory, UserFactory, officer
+
+# The suite runs on two busy cores in parallel (make test: pytest -n auto), where one example of a
+# property test can take far longer than hypothesis' default 200 ms deadline, or the data generation
+# than its "too slow" health check allows: both are timing checks, not properties of the code, and
+# once failed a USCC test here. Registered before any test module is imported, so every @settings(...)
+# in the suite inherits it; HYPOTHESIS_PROFILE=default brings the deadlines back (e.g. when hunting a
+# slow example).
+hypothesis_settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reporting import ensure_postgres_database, git_commit, machine, percentile
+from reporting import ensure_postgres_database, git_commit, machine, percentile, use_bench_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "assessment.json"
@@ -78,7 +78,7 @@ def main() -> int:
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_DB
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    use_bench_settings()  # generate_assessment_data is a command of the bench app
     if url.startswith("postgres"):
         ensure_postgres_database(url)
     sys.path.insert(0, str(ROOT))

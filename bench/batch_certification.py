@@ -8,7 +8,7 @@ notifications enqueued on commit — and reports p50/p95/p99. Between two timed 
 is put back to "submitted" (untimed), so the same applications serve again.
 
 Environment: ``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/sme_bench``) and
-``DJANGO_SETTINGS_MODULE`` (default ``config.settings.base``). The database needs
+``DJANGO_SETTINGS_MODULE`` (default ``config.settings.bench``). The database needs
 ``manage.py generate_data`` and ``manage.py generate_certification_data`` first. Writes
 ``bench/results/certification.json``. Target: p95 ≤ 30 ms.
 """
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reporting import git_commit, percentile
+from reporting import git_commit, percentile, use_bench_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "certification.json"
@@ -36,7 +36,7 @@ ACTIONS = ("recommend", "district_return")
 
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    use_bench_settings()  # the certification data generator (bench.benchdata) picks the applications
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sme_bench")
     import django
 
@@ -47,7 +47,7 @@ def measure(size: int, warmup: int, pool_size: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from sme.certification import datagen
+    from bench.benchdata import certification as datagen
     from sme.certification.models import Application, ApplicationStatus
     from sme.certification.services import applications as services
     from sme.core.models import AuditLog, TransitionLog

@@ -1,15 +1,31 @@
 """What every benchmark writes beside its figures: the commit, the machine, percentiles, and a
-PostgreSQL database of its own. Shared by ``run.py`` and the ``batch_*.py`` scripts (no Django)."""
+PostgreSQL database of its own; the bench settings for the scripts that run the data generators.
+Shared by ``run.py`` and the ``batch_*.py`` scripts (no Django)."""
 
 from __future__ import annotations
 
 import os
 import platform
+import secrets
 import subprocess
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# Production plus the bench-only app with the generate_* commands (bench/benchdata).
+BENCH_SETTINGS = "config.settings.bench"
+
+
+def use_bench_settings() -> str:
+    """Make ``config.settings.bench`` the default settings of this process, with the values production
+    insists on and an in-process script does not care about: a throwaway ``SECRET_KEY``, a local
+    ``ALLOWED_HOSTS`` and the per-process memory cache (what the base settings use). Values already in
+    the environment win. Returns the settings module in force."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", BENCH_SETTINGS)
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("CACHE_URL", "locmemcache://")
+    return os.environ["DJANGO_SETTINGS_MODULE"]
 
 
 def git_commit() -> str | None:

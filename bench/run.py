@@ -1,8 +1,9 @@
 """Benchmark runner: ``.venv/bin/python bench/run.py [--scenarios a,b]`` (what ``make bench`` runs).
 
 Prepares the PostgreSQL database ``sme_bench`` (migrate, generate_data), starts gunicorn with the
-production settings on a free loopback port, measures each scenario with wrk, prints a table and
-merges the figures into ``bench/results/latest.json``. Exit status: 0 all targets met, 1 a target
+bench settings (``config.settings.bench``: production plus the bench-only data app) on a free
+loopback port, measures each scenario with wrk, prints a table and merges the figures into
+``bench/results/latest.json``. Exit status: 0 all targets met, 1 a target
 missed or a scenario failed, 2 the set-up failed. See ``bench/README.md``.
 """
 
@@ -44,8 +45,10 @@ DB_NAME = "sme_bench"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 PG_DSN = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 CACHE_URL = "redis://127.0.0.1:6379/1"
-BENCH_PASSWORD = "Bench-Pass-2026"  # = sme.organizations.datagen.BENCH_PASSWORD
+BENCH_PASSWORD = "Bench-Pass-2026"  # = bench.benchdata.organizations.BENCH_PASSWORD
 WORKERS = 2
+# Production plus the bench-only app that has the generate_* commands (bench/benchdata).
+BENCH_SETTINGS = "config.settings.bench"
 
 
 class SetupError(Exception):
@@ -502,7 +505,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     p.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     p.add_argument(
-        "--settings", default="config.settings.production", help="settings module (default: production)"
+        "--settings",
+        default=BENCH_SETTINGS,
+        help=f"settings module of migrate, collectstatic and gunicorn (default: {BENCH_SETTINGS}); "
+        f"the generate_* commands always run with {BENCH_SETTINGS}",
     )
     p.add_argument("--skip-data", action="store_true", help="skip migrate and generate_data")
     return p.parse_args(argv)
@@ -528,6 +534,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         organizations = max((s.data.get("organizations", 0) for s in scenarios), default=0)
     load_at_start = round(os.getloadavg()[0], 2)
     env = server_env(args.settings)
+    # The generators live in the bench app, which only the bench settings install: whatever --settings
+    # says, they run with those (same database, same environment otherwise).
+    data_env = server_env(BENCH_SETTINGS)
     say(
         f"scenarios: {', '.join(s.name for s in scenarios)}; database {DB_NAME}; wrk -t{args.threads} "
         f"-c{args.connections} -d{args.duration}s"
@@ -537,14 +546,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.skip_data:
             manage(env, "migrate", "--noinput")
-            manage(env, "generate_data", f"--organizations={organizations}", f"--users={args.users}")
+            manage(data_env, "generate_data", f"--organizations={organizations}", f"--users={args.users}")
             certification = {
                 k: max((s.data.get(k, 0) for s in scenarios), default=0)
                 for k in ("applications", "materials", "certified")
             }
             if any(certification.values()):
                 manage(
-                    env,
+                    data_env,
                     "generate_certification_data",
                     f"--applications={certification['applications']}",
                     f"--materials={certification['materials']}",
@@ -555,7 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for k in ("providers", "services", "orders", "ratings")
             }
             if any(marketplace.values()):
-                manage(env, "generate_marketplace_data", *(f"--{k}={v}" for k, v in marketplace.items()))
+                manage(data_env, "generate_marketplace_data", *(f"--{k}={v}" for k, v in marketplace.items()))
         # Production stores static files with a manifest: without it every page using {% static %} fails.
         if not manage(env, "collectstatic", "--noinput", "--verbosity=0", required=False):
             say("  pages that use {% static %} will answer 500 until collectstatic works")

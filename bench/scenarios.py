@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
 
-# Kept in step with sme/organizations/datagen.py (this file does not import Django).
+# Kept in step with bench/benchdata/organizations.py (this file does not import Django).
 MARKER_DOMAIN = "datagen.invalid"
 SEARCH_WORD = "华信"
 BENCH_DISTRICT_CODE = "500101"  # 万州区, bench_district's jurisdiction
@@ -72,7 +72,7 @@ class Scenario:
     name: str
     description: str
     paths: Callable[[Context], list[str]]
-    login: str | None = None  # username (password datagen.BENCH_PASSWORD); None for anonymous
+    login: str | None = None  # username (password: benchdata.organizations.BENCH_PASSWORD), None: anonymous
     data: Mapping[str, int] = field(default_factory=dict)  # minimum data sizes, e.g. {"organizations": N}
     requires: tuple[str, ...] = ()  # scenarios that must run in the same invocation (for the target)
     target: str = ""  # the target in words, shown in the table

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from scenarios import BENCH_DISTRICT_CODE, CheckFailed, Context, Response, Scenario, expect_status_200
 
-# Kept in step with sme/certification/datagen.py.
+# Kept in step with bench/benchdata/certification.py.
 APPLICATION_MARKER = "BENCH-"
 DATA = {"organizations": 100_000, "applications": 10_000, "materials": 100_000, "certified": 1_000}
 IN_FORCE = ("active", "rereview")

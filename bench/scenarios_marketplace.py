@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from scenarios import BENCH_DISTRICT_CODE, CheckFailed, Context, Response, Scenario, expect_status_200
 
-# Kept in step with sme/orders/datagen.py (DEFAULT_SIZES) and sme/organizations/datagen.py.
+# Kept in step with bench/benchdata/orders.py (DEFAULT_SIZES) and bench/benchdata/organizations.py.
 DATA = {
     "organizations": 1_000_000,
     "providers": 20_000,

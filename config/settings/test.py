@@ -1,8 +1,12 @@
-"""Settings for the test suite: fast hashing, in-memory mail; DATABASE_URL still chooses the database."""
+"""Settings for the test suite: fast hashing, in-memory mail; DATABASE_URL still chooses the database.
+
+The bench-only app (``bench.benchdata``) is installed so that the data generators' tests run with the
+suite; base and production do not install it."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.benchdata"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

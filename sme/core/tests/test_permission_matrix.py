@@ -6,7 +6,10 @@ The world: a pending enterprise in 万州区 (``wz``) and the enterprise owner's
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib import messages
 
 from conftest import login
 from sme.organizations.models import Organization
@@ -237,6 +240,69 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
         {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
     ),
 ]
+
+
+# --- the harness of the record matrices (test_permission_matrix_records.py and the others) ----------
+
+Row = tuple  # (method, template, table) or (method, template, table, form data)
+
+
+def outcome(response) -> int | str:
+    """The status, or "login" for a redirect to the login page, or "refused" for another redirect
+    that carries an error message (the view took the request, the service said no)."""
+    if response.status_code == 302:
+        if response["Location"].startswith("/accounts/login/"):
+            return "login"
+        if any(m.level == messages.ERROR for m in messages.get_messages(response.wsgi_request)):
+            return "refused"
+    return response.status_code
+
+
+def _filled(value, ids):
+    """A data value with its placeholders filled; a value that is one placeholder alone ("{answers}")
+    becomes the world's object itself (a number, a dict for a JSON body)."""
+    if isinstance(value, str):
+        whole = re.fullmatch(r"\{(\w+)\}", value)
+        return ids[whole[1]] if whole else value.format(**ids)
+    return value
+
+
+def request_row(client, world, role, method, template, data=None):
+    """One request of a row as ``role``; ``{placeholders}`` in the path and the data from world["ids"]."""
+    user = world["users"][role]
+    client.logout()
+    if user is not None:
+        login(client, user)
+    url = template.format(**world["ids"])
+    body = {key: _filled(value, world["ids"]) for key, value in (data or {}).items()}
+    if method == "post" and template.startswith("/api/"):
+        return client.post(url, body, content_type="application/json")  # what the API parses
+    return getattr(client, method)(url, body) if body else getattr(client, method)(url)
+
+
+def check_row(client, world, roles, row) -> None:
+    """Every role through one row, each in a savepoint rolled back after it (one world per row, not per
+    role); fails listing every role whose outcome differs from the table."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    method, template, table, *data = row
+    wrong = {}
+    for role in roles:
+        savepoint = transaction.savepoint()
+        try:
+            got = outcome(request_row(client, world, role, method, template, *data))
+        finally:
+            transaction.savepoint_rollback(savepoint)
+            cache.clear()
+        expected = table.get(role, table.get("*"))
+        if got != expected:
+            wrong[role] = f"expected {expected}, got {got}"
+    assert not wrong, f"{method.upper()} {template}: {wrong}"
+
+
+def row_id(row: Row) -> str:
+    return f"{row[0].upper()} {row[1]}"
 
 
 @pytest.fixture

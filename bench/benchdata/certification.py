@@ -5,7 +5,7 @@ organizations of the platform's districts, run under the current shipped schemes
 years of figures; materials are fake file records (no bytes stored) with SHA-256 checksums, several
 versions for some slots; certified platforms are generated applications turned into register
 entries, most in force, some in re-review, revoked or expired. Running again only adds what is
-missing (top-up). On PostgreSQL rows go in with ``COPY`` (``sme.organizations.datagen.insert_rows``).
+missing (top-up). On PostgreSQL rows go in with ``COPY`` (``bench.benchdata.organizations.insert_rows``).
 
 Nothing here is used by the application itself. Never run it against a production database.
 """
@@ -28,7 +28,18 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from sme.organizations.datagen import (
+from sme.certification.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationYear,
+    Certification,
+    CertificationStatus,
+    Material,
+    Scheme,
+)
+from sme.organizations.models import PROVIDER_KINDS, Organization
+
+from .organizations import (
     BENCH_PASSWORD,
     Report,
     _quiet,
@@ -37,17 +48,6 @@ from sme.organizations.datagen import (
     insert_rows,
     is_postgresql,
     person_name,
-)
-from sme.organizations.models import PROVIDER_KINDS, Organization
-
-from .models import (
-    Application,
-    ApplicationStatus,
-    ApplicationYear,
-    Certification,
-    CertificationStatus,
-    Material,
-    Scheme,
 )
 
 MARKER = "BENCH-"  # Application.reference prefix of generated applications

@@ -1,6 +1,6 @@
 """Bulk synthetic catalogue data for benchmarks (part of ``manage.py generate_marketplace_data``).
 
-Providers are generated, verified service organizations (``sme.organizations.datagen``); each gets
+Providers are generated, verified service organizations (``bench.benchdata.organizations``); each gets
 services whose titles combine the words of its category (财务管理软件实施, ERP上云咨询,
 质量体系认证辅导, 工业设计外包 …) so that keyword search meets realistic selectivity. A service comes
 with its approved revision (the five disclosures filled in), its listing columns and its
@@ -30,18 +30,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from sme.organizations.datagen import (
-    BENCH_PASSWORD,
-    Report,
-    _quiet,
-    district_infos,
-    generated_organizations,
-    insert_rows,
-    is_postgresql,
-)
-from sme.organizations.models import Membership, OrganizationKind, VerificationStatus
-
-from .models import (
+from sme.catalog.models import (
     FeeType,
     RevisionStatus,
     Service,
@@ -50,9 +39,20 @@ from .models import (
     ServiceRevision,
     ServiceStatus,
 )
+from sme.organizations.models import Membership, OrganizationKind, VerificationStatus
+
+from .organizations import (
+    BENCH_PASSWORD,
+    Report,
+    _quiet,
+    district_infos,
+    generated_organizations,
+    insert_rows,
+    is_postgresql,
+)
 
 PROVIDER_USERNAME = "bench_market_provider"  # author of generated revisions
-DECIDER_USERNAME = "bench_city"  # sme.organizations.datagen.FIXED_USERS: approves generated revisions
+DECIDER_USERNAME = "bench_city"  # bench.benchdata.organizations.FIXED_USERS: approves generated revisions
 CHUNK = 20_000
 
 # Per sub-category key: (products, actions). A title is a product followed by an action, sometimes
@@ -257,7 +257,7 @@ def other_field_defaults(model: type[models.Model], columns: Sequence[str]) -> d
 
 def insert_generated(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert generated rows: ``COPY`` on PostgreSQL (fast path for plain values), else
-    ``sme.organizations.datagen.insert_rows`` (``bulk_create`` in batches)."""
+    ``bench.benchdata.organizations.insert_rows`` (``bulk_create`` in batches)."""
     if not is_postgresql():
         return insert_rows(model, columns, (tuple(r) for r in rows))
     meta = model._meta

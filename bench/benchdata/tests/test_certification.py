@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from sme.certification import datagen
+from bench.benchdata import certification as datagen
+from bench.benchdata.organizations import ensure_organizations
 from sme.certification.models import Application, ApplicationYear, Certification, Material
-from sme.organizations.datagen import ensure_organizations
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 Bulk synthetic certification data for benchmarks: at least N generated applications (with three
 years of figures), M material records on them and C certified platforms in the register. Running it
 again adds only what is missing. Needs organizations (``manage.py generate_data`` first). See
-``sme/certification/datagen.py`` and ``bench/README.md``.
+``bench/benchdata/certification.py`` and ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sme.certification import datagen
+from bench.benchdata import certification as datagen
 
 
 class Command(BaseCommand):

@@ -26,23 +26,23 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from sme.catalog.datagen import (
+from sme.catalog.models import FeeType, Service, ServiceDistrict, ServiceRevision, ServiceStatus
+from sme.orders.models import Order, OrderStatus, Rating
+from sme.organizations.models import OrganizationKind, VerificationStatus
+from sme.workdays.calendar import CalendarNotCovered, is_workday
+
+from .catalog import (
     bench_user,
     generated_services,
     insert_generated,
     reserve_ids,
     skewed,
 )
-from sme.catalog.models import FeeType, Service, ServiceDistrict, ServiceRevision, ServiceStatus
-from sme.organizations.datagen import Report, _quiet, generated_organizations, is_postgresql
-from sme.organizations.models import OrganizationKind, VerificationStatus
-from sme.workdays.calendar import CalendarNotCovered, is_workday
-
-from .models import Order, OrderStatus, Rating
+from .organizations import Report, _quiet, generated_organizations, is_postgresql
 
 MARKER = "BM"  # Order.number prefix of generated orders
 BUYER_USERNAME = "bench_market_buyer"  # rates the generated orders
-REPLIER_USERNAME = "bench_market_provider"  # = sme.catalog.datagen.PROVIDER_USERNAME
+REPLIER_USERNAME = "bench_market_provider"  # = bench.benchdata.catalog.PROVIDER_USERNAME
 CHUNK = 100_000
 BUYER_POOL = 200_000  # generated enterprises that order
 HISTORY_DAYS = 3 * 365
@@ -664,8 +664,8 @@ def generate(
     report: Report = _quiet,
 ) -> dict[str, int]:
     """Everything ``generate_marketplace_data`` does, each step timed; returns the counts added."""
-    from sme.catalog.datagen import ensure_services, published_generated_service_ids
-    from sme.organizations.datagen import ensure_fixed_users
+    from .catalog import ensure_services, published_generated_service_ids
+    from .organizations import ensure_fixed_users
 
     def step(name: str, started: float) -> None:
         report(f"[{name}: {time.monotonic() - started:.1f} s]")

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sme.organizations import datagen
+from bench.benchdata import organizations as datagen
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """``manage.py generate_assessment_data --responses N``: synthetic submitted responses for benchmarks.
 
 Ensures at least N generated responses exist (adds only what is missing; makes organizations first
-when there are too few). See ``sme/assessment/datagen.py``. Never run it against a production database.
+when there are too few). See ``bench/benchdata/assessment.py``. Never run it against a production database.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sme.assessment import datagen
+from bench.benchdata import assessment as datagen
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ organizations (approved revisions, listing columns, districts), O orders from ge
 over three years and R ratings; then the service counters, planner statistics, the search index
 (``sme.catalog.search.index_services`` in chunks of 5,000) and the providers' yearly figures
 (``manage.py provider_figures_rebuild``). Running it again adds only what is missing. Needs
-organizations (``manage.py generate_data`` first). See ``sme/catalog/datagen.py``,
-``sme/orders/datagen.py`` and ``bench/README.md``. Never run it against a production database.
+organizations (``manage.py generate_data`` first). See ``bench/benchdata/catalog.py``,
+``bench/benchdata/orders.py`` and ``bench/README.md``. Never run it against a production database.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sme.orders import datagen
+from bench.benchdata import orders as datagen
 
 
 class Command(BaseCommand):

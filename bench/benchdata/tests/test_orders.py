@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from sme.catalog import datagen as catalog_datagen
+from bench.benchdata import catalog as catalog_datagen
+from bench.benchdata import orders as datagen
+from bench.benchdata.organizations import ensure_organizations
 from sme.catalog.models import RevisionStatus, Service, ServiceDistrict, ServiceRevision, ServiceStatus
 from sme.catalog.search import filter_by_keyword
-from sme.orders import datagen
 from sme.orders.models import Order, OrderStatus, ProviderYearFigures, Rating
-from sme.organizations.datagen import ensure_organizations
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Bulk synthetic assessment responses for benchmarks (``manage.py generate_assessment_data``).
 
 Each generated response is a submitted response of a generated organization (made with
-``sme.organizations.datagen`` when there are too few), scored from one of a few hundred answer sets
+``bench.benchdata.organizations`` when there are too few), scored from one of a few hundred answer sets
 scored once with the real engine, so totals, levels and dimension scores are genuine. A quarter of
 the organizations have two responses (T0 and a later one); only the later is their latest. Peer keys
 are spread like a real population: the organization's district, a size class, a size-standard group
@@ -23,13 +23,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sme.organizations import datagen as org_datagen
+from sme.assessment.demo import demo_answers
+from sme.assessment.models import AssessmentResponse, ResponseStatus
+from sme.assessment.scoring import Result, score
+from sme.assessment.selectors import instrument_for, questionnaire_for
 from sme.organizations.models import Organization
 
-from .demo import demo_answers
-from .models import AssessmentResponse, ResponseStatus
-from .scoring import Result, score
-from .selectors import instrument_for, questionnaire_for
+from . import organizations as org_datagen
 
 MARKER = "[datagen]"
 TEMPLATES = 300

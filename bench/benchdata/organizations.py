@@ -26,11 +26,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from sme.regions.models import Region
-from sme.regions.selectors import districts
-
-from . import uscc
-from .models import (
+from sme.organizations import uscc
+from sme.organizations.models import (
     Membership,
     MembershipRole,
     MembershipStatus,
@@ -38,6 +35,8 @@ from .models import (
     OrganizationKind,
     VerificationStatus,
 )
+from sme.regions.models import Region
+from sme.regions.selectors import districts
 
 # Generated organizations: contact e-mail ``o<n>@datagen.invalid`` (.invalid is reserved, RFC 2606).
 MARKER_DOMAIN = "datagen.invalid"
