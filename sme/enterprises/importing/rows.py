@@ -207,7 +207,7 @@ def _number_text(value: Any) -> str:
 
 
 def region_mismatch(code: str, district: DistrictInfo) -> bool:
-    """``organizations.services.region_mismatch`` without a query per row (a test keeps them equal)."""
+    """``organizations.selectors.region_mismatch`` without a query per row (a test keeps them equal)."""
     region_code = code[2:8]
     if not district.code or region_code in district.region_codes:
         return False
