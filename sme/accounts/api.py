@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sme.core import audit
+from sme.core.messages import msg
 
 from .backends import find_user
 from .models import User
@@ -49,5 +50,5 @@ class TokenAPI(ObtainAuthToken):
             raise
         if response.status_code == 200:
             user = User.objects.get(auth_token__key=response.data["token"])
-            audit.record("auth.token_issued", actor=user, obj=user, summary="签发 API 令牌")
+            audit.record("auth.token_issued", actor=user, obj=user, summary=msg("签发 API 令牌"))
         return response

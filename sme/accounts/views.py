@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from sme.core import audit
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
+from sme.core.messages import msg
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 
@@ -38,7 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
         audit.record(
-            "auth.password_change", actor=self.request.user, obj=self.request.user, summary=_("修改密码")
+            "auth.password_change", actor=self.request.user, obj=self.request.user, summary=msg("修改密码")
         )
         messages.success(self.request, _("密码已修改。"))
         return response
