@@ -24,6 +24,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sme.core import clock
+
 from .models import AssessmentResponse, Dimension, PeerKind, PeerStat, Questionnaire, ResponseStatus
 
 MIN_PEERS = 5
@@ -84,7 +86,7 @@ def rebuild_peer_stats(now: dt.datetime | None = None) -> dict[str, int]:
     """Recompute every peer group's averages from the latest submitted response of each
     organization; replaces the table in one transaction (running it twice changes nothing).
     Returns the number of groups per kind."""
-    now = now or timezone.now()
+    now = now or clock.now()
     latest = AssessmentResponse.objects.filter(status=ResponseStatus.SUBMITTED, is_latest=True)
     rows: list[PeerStat] = []
     counts = {str(kind): 0 for kind in KIND_FIELDS}
@@ -165,7 +167,7 @@ def group_label(kind: str, key: str) -> str:
     try:
         from sme.enterprises.selectors import rules_on
 
-        group = rules_on(dt.date.today()).groups.get(int(key))
+        group = rules_on(clock.today()).groups.get(int(key))
         return group.name if group else key
     except Exception:  # the size standard not loaded: the group number is still meaningful
         return _("第%(n)s组") % {"n": key}

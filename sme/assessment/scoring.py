@@ -30,6 +30,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sme.core import clock
+
 KINDS = ("single", "multi", "ratio", "trend", "scenario")
 TREND_KEYS = ("worse", "same", "better")
 SCENARIO_LEVELS = (1, 2, 3, 4)
@@ -708,7 +710,7 @@ def score(
     earn nothing). The level comes from ``rule``, or the instrument's rule in force on ``on``
     (default today). Raises :class:`AnswerError` naming each bad or missing answer."""
     clean = validate_answers(instrument, answers, complete=complete)
-    rule = rule or instrument.level_rule_on(on or dt.date.today())
+    rule = rule or instrument.level_rule_on(on or clock.today())
     dimension_scores = []
     ratings: list[int] = []
     for dim in instrument.dimensions:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.core import data_versions as versions
 from sme.organizations.models import MembershipStatus, Organization, OrganizationKind
 from sme.organizations.permissions import jurisdiction_district_ids
@@ -145,7 +146,7 @@ def instrument_for(questionnaire: Questionnaire | int) -> Instrument:
 
 def questionnaires_in_force(on: dt.date | None = None) -> list[Questionnaire]:
     """One questionnaire per code: the version in force on ``on`` (the latest to take effect)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     chosen: dict[str, Questionnaire] = {}
     for q in Questionnaire.objects.filter(effective_from__lte=on).order_by("code", "effective_from"):
         if q.effective_to is None or on < q.effective_to:

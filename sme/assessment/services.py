@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
+from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.workflow import apply_transition
 from sme.notifications.services import notify
@@ -46,7 +46,7 @@ def response_start(
     """A new draft of ``questionnaire`` for the enterprise, or its unfinished draft if there is one
     (an enterprise has at most one draft per questionnaire version)."""
     _require_member(actor, organization)
-    today = timezone.localdate()
+    today = clock.today()
     if questionnaire.effective_from > today or (
         questionnaire.effective_to is not None and today >= questionnaire.effective_to
     ):
@@ -109,7 +109,7 @@ def response_save_draft(
     merged.update(clean)
     updated = AssessmentResponse.objects.filter(
         pk=response.pk, status=ResponseStatus.DRAFT, version=expected_version
-    ).update(answers=merged, version=F("version") + 1, updated_at=timezone.now())
+    ).update(answers=merged, version=F("version") + 1, updated_at=clock.now())
     if updated == 0:
         response.refresh_from_db()
         if response.status != ResponseStatus.DRAFT:
@@ -137,7 +137,7 @@ def response_submit(*, actor: Any, response: AssessmentResponse, pledge: bool) -
     if response.status != ResponseStatus.DRAFT:
         raise Conflict(_("该评测已提交，不能重复提交。"))
     instrument = instrument_for(response.questionnaire_id)
-    today = timezone.localdate()
+    today = clock.today()
     rule = instrument.level_rule_on(today)
     try:
         result = score(instrument, response.answers, rule=rule)
@@ -146,7 +146,7 @@ def response_submit(*, actor: Any, response: AssessmentResponse, pledge: bool) -
             exc, _("还有%(n)s题未完成或需要修改，完成后才能提交。") % {"n": len(exc.problems)}
         ) from exc
     keys = peer_keys_for(response.organization)
-    now = timezone.now()
+    now = clock.now()
     AssessmentResponse.objects.filter(
         organization_id=response.organization_id,
         questionnaire_id=response.questionnaire_id,
@@ -237,7 +237,7 @@ def verified_score_record(
     most = response.max_score or Decimal(100)
     value = _parse_total(total, most)
     problems: dict[str, list[str]] = {}
-    today = timezone.localdate()
+    today = clock.today()
     if evaluated_on is None:
         problems["evaluated_on"] = [_("请填写现场评定日期。")]
     elif evaluated_on > today:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sme.accounts.models import OFFICER_ROLES, Role
-from sme.core import audit
+from sme.core import audit, clock
 from sme.core.errors import InvalidInput, ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
@@ -283,7 +283,7 @@ def report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _audit_view(request, response, "pdf")
     pdf = render_pdf(
         "assessment/report_pdf.html",
-        {"report": data, "response": response, "generated_at": timezone.localtime()},
+        {"report": data, "response": response, "generated_at": timezone.localtime(clock.now())},
     )
     result = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
     stamp = timezone.localtime(response.submitted_at).strftime("%Y%m%d") if response.submitted_at else ""
@@ -301,7 +301,7 @@ def verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response = _response_or_404(request, pk)
     if not can_verify(request.user, response):
         raise PermissionDenied(_("只有企业所在区县或所在城市的主管部门可以录入现场评定结果。"))
-    form = VerifiedScoreForm(request.POST or None, initial={"evaluated_on": timezone.localdate()})
+    form = VerifiedScoreForm(request.POST or None, initial={"evaluated_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.verified_score_record(

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
+
+from sme.core import clock
 
 from .classification import Classifier
 from .models import EnterpriseProfile, EnterpriseYearFigures
@@ -106,7 +107,7 @@ def reclassify_all(
 ) -> ReclassifyResult:
     result = ReclassifyResult()
     encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    stamp = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    stamp = connection.ops.adapt_datetimefield_value(now or clock.now())
     last = 0
     while True:
         profiles, latest = _chunk(last)

@@ -19,10 +19,9 @@ from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
+from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.workflow import apply_transition
 from sme.organizations.models import Organization, OrganizationKind
@@ -65,7 +64,7 @@ def validated_industry_code(raw: str) -> IndustryEntry:
 
 
 def year_problem(year: int | None, today: dt.date | None = None) -> str | None:
-    last = (today or dt.date.today()).year
+    last = (today or clock.today()).year
     if year is None:
         return _("请填写年度。")
     if not FIRST_YEAR <= year <= last:
@@ -197,12 +196,12 @@ def enterprise_profile_update(
         "is_high_tech": bool(is_high_tech),
     }
     changes = {k: v for k, v in values.items() if getattr(profile, k) != v}
-    result = classification_for(entry.code, _latest_figures(organization), classifier_on(dt.date.today()))
+    result = classification_for(entry.code, _latest_figures(organization), classifier_on(clock.today()))
     changes.update(_classification_changes(profile, result))
     if not changes:
         return profile
     before = {k: getattr(profile, k) for k in (*values, *FIELDS)}
-    profile = _save_profile(profile, expected_version, changes, timezone.now())
+    profile = _save_profile(profile, expected_version, changes, clock.now())
     audit.record(
         "enterprise.profile_update",
         actor=actor,
@@ -254,7 +253,7 @@ def enterprise_figures_set(
     figure_changes = {k: v for k, v in values.items() if before_figures[k] != v}
     if row is not None and not figure_changes:
         return row
-    now = timezone.now()
+    now = clock.now()
     if row is None:
         row = EnterpriseYearFigures.objects.create(organization=organization, year=year, **values)
     else:
@@ -393,7 +392,7 @@ def enterprise_import_set_header(
         preview=seen.preview,
         mapping=guess_mapping(seen.columns),
         default_year=guess_year(seen.columns) or job.default_year,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     if updated == 0:
         raise Conflict(_("导入已开始，不能再修改设置。"))

@@ -21,6 +21,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.core import clock
+
 BANDS = ("large", "medium", "small")  # highest first; below "small" is "micro"
 SIZES = (*BANDS, "micro")
 INDICATORS = ("employees", "revenue", "assets")
@@ -340,7 +342,7 @@ def classify(
     if standard is None:
         from .selectors import rules_on
 
-        standard = rules_on(on or dt.date.today())
+        standard = rules_on(on or clock.today())
     elif on is not None and not standard.in_force(on):
         raise SizeInputError(
             [

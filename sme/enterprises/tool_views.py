@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sme.core import clock
+
 from .selectors import industry_choices, rules_on
 from .size_class import INDICATOR_NAMES, INDICATOR_UNITS, SizeInputError, classify, resolve_industry
 
@@ -60,7 +62,7 @@ def evaluate(params: Mapping[str, str], on: dt.date | None = None) -> tuple[int,
         if problem:
             problems.append((field, problem))
     try:
-        rules = rules_on(on or dt.date.today())
+        rules = rules_on(on or clock.today())
         resolution = resolve_industry(params.get("industry", ""), rules)
         group = rules.groups[resolution.entry.group] if resolution.entry and resolution.entry.group else None
         used = set(group.indicators) if group else set()

@@ -7,7 +7,6 @@ bad code gets the full explanation of ``uscc.check``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sme.core import clock
 from sme.organizations import uscc
 from sme.regions.models import Region
 
@@ -129,7 +129,7 @@ class RowContext:
     withdrawn: dict[str, str]  # code or name of a withdrawn division → the message naming its successor
     allowed_ids: frozenset[int] | None  # None: every current district
     scope_label: str = ""
-    last_year: int = field(default_factory=lambda: dt.date.today().year)
+    last_year: int = field(default_factory=lambda: clock.today().year)
     seen: dict[str, int] = field(default_factory=dict)  # credit code → first line
     # A snapshot of the loaded codes: checking rows needs neither the database nor the cache (the
     # import may read the file in a forked process).

@@ -11,10 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from sme.accounts.models import Role, User
-from sme.core import audit
+from sme.core import audit, clock
 from sme.demo.personas import DEMO_PASSWORD, PERSONAS
 from sme.organizations import uscc
 from sme.organizations.models import (
@@ -99,8 +98,8 @@ class Command(BaseCommand):
                 contact_name=legal_rep,
                 contact_phone=f"023-{rng.randint(60000000, 69999999)}",
                 verification_status=status,
-                submitted_at=timezone.now(),
-                verified_at=timezone.now() if status == VerificationStatus.VERIFIED else None,
+                submitted_at=clock.now(),
+                verified_at=clock.now() if status == VerificationStatus.VERIFIED else None,
                 rejection_reason="营业执照扫描件不清晰，且地址与执照不一致，请核对后重新提交。"
                 if status == VerificationStatus.REJECTED
                 else "",

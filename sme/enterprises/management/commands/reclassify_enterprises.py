@@ -3,12 +3,11 @@ in force today (after a revised standard or industry list is loaded), writing on
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sme.core import audit
+from sme.core import audit, clock
 
 from ...models import EnterpriseProfile
 from ...reclassify import ReclassifyResult, reclassify_all
@@ -20,7 +19,7 @@ class Command(BaseCommand):
     help = "Recompute the size class of every enterprise profile."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        classifier = classifier_on(dt.date.today())
+        classifier = classifier_on(clock.today())
         total = EnterpriseProfile.objects.count()
         bar = ProgressBar(self.stdout)
 
