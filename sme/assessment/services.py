@@ -153,7 +153,7 @@ def response_submit(*, actor: Any, response: AssessmentResponse, pledge: bool) -
         status=ResponseStatus.SUBMITTED,
         is_latest=True,
     ).update(is_latest=False)
-    submitted = apply_transition(
+    return apply_transition(
         workflow=RESPONSE,
         obj=response,
         action="submit",
@@ -183,8 +183,6 @@ def response_submit(*, actor: Any, response: AssessmentResponse, pledge: bool) -
             "version": F("version") + 1,
         },
     )
-    assert isinstance(submitted, AssessmentResponse)
-    return submitted
 
 
 @transaction.atomic

@@ -458,7 +458,6 @@ def enterprise_import_start(
         roles=roles,
         updates={"mapping": job.mapping, "default_year": default_year, "keep_good_rows": keep_good_rows},
     )
-    assert isinstance(result, EnterpriseImport)
     if background:
         from .tasks import run_import
 

@@ -115,7 +115,7 @@ class Counters:
 
 
 def _transition(job: EnterpriseImport, action: str, **updates: Any) -> EnterpriseImport:
-    result = apply_transition(
+    return apply_transition(
         workflow=IMPORT,
         obj=job,
         action=action,
@@ -124,8 +124,6 @@ def _transition(job: EnterpriseImport, action: str, **updates: Any) -> Enterpris
         note=updates.pop("note", ""),
         updates=updates,
     )
-    assert isinstance(result, EnterpriseImport)
-    return result
 
 
 def run_import(job: EnterpriseImport, progress: Progress | None = None) -> EnterpriseImport:
