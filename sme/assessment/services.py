@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition
 from sme.notifications.services import notify
 from sme.organizations.models import MembershipStatus, Organization
@@ -107,16 +108,19 @@ def response_save_draft(
         ) from exc
     merged = {k: v for k, v in response.answers.items() if k not in page_keys and k in instrument.items}
     merged.update(clean)
-    updated = AssessmentResponse.objects.filter(
-        pk=response.pk, status=ResponseStatus.DRAFT, version=expected_version
-    ).update(answers=merged, version=F("version") + 1, updated_at=clock.now())
-    if updated == 0:
+    # Submitting bumps the version too, so a page read before the submission cannot overwrite it.
+    try:
+        return update_versioned(
+            response,
+            expected_version=expected_version,
+            conflict_message=_("在您填写期间，其他成员修改了这份评测。您的修改未保存，请刷新后重新填写本页。"),
+            answers=merged,
+        )
+    except Conflict:
         response.refresh_from_db()
         if response.status != ResponseStatus.DRAFT:
-            raise Conflict(_("该评测刚刚已由其他成员提交，您的修改未保存。"))
-        raise Conflict(_("在您填写期间，其他成员修改了这份评测。您的修改未保存，请刷新后重新填写本页。"))
-    response.refresh_from_db()
-    return response
+            raise Conflict(_("该评测刚刚已由其他成员提交，您的修改未保存。")) from None
+        raise
 
 
 def missing_items(response: AssessmentResponse) -> list[str]:

@@ -18,11 +18,11 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition
 from sme.organizations.models import Organization, OrganizationKind
 from sme.regions.models import Region
@@ -156,13 +156,13 @@ def _save_profile(
 ) -> EnterpriseProfile:
     if any(k in changes for k in FIELDS):
         changes["classified_at"] = now
-    updated = EnterpriseProfile.objects.filter(pk=profile.pk, version=expected_version).update(
-        **changes, version=F("version") + 1, updated_at=now
+    return update_versioned(
+        profile,
+        expected_version=expected_version,
+        conflict_message=_conflict().message,
+        **changes,
+        updated_at=now,
     )
-    if updated == 0:
-        raise _conflict()
-    profile.refresh_from_db()
-    return profile
 
 
 def _size_audit(before: dict[str, Any], profile: EnterpriseProfile) -> dict[str, Any]:
