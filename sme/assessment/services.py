@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit, clock
+from sme.core import audit, clock, parsing
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition
@@ -210,23 +210,6 @@ def response_delete_draft(*, actor: Any, response: AssessmentResponse) -> None:
     )
 
 
-def _parse_total(raw: Any, most: Decimal) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        value = Decimal("NaN")
-    if not value.is_finite():
-        message = _("请填写现场评定得分（数字）。")
-        raise InvalidInput(message, {"total": [message]})
-    if value < 0 or value > most:
-        message = _("现场评定得分应在 0 到 %(max)s 之间。") % {"max": format(most.normalize(), "f")}
-        raise InvalidInput(message, {"total": [message]})
-    if value != value.quantize(Decimal("0.001")):
-        message = _("现场评定得分最多保留三位小数。")
-        raise InvalidInput(message, {"total": [message]})
-    return value
-
-
 @transaction.atomic
 def verified_score_record(
     *, actor: Any, response: AssessmentResponse, total: Any, evaluated_on: dt.date | None, note: str
@@ -236,24 +219,26 @@ def verified_score_record(
     kept beside the self-assessed one and graded by the same level rule; the newest one stands."""
     if not can_verify(actor, response):
         raise NotAllowed(_("只有企业所在区县或所在城市的主管部门可以录入现场评定结果。"))
-    most = response.max_score or Decimal(100)
-    value = _parse_total(total, most)
-    problems: dict[str, list[str]] = {}
+    most = Decimal(format((response.max_score or Decimal(100)).normalize(), "f"))
+    problems = parsing.Problems()
+    value = parsing.number(
+        total, "total", problems, label=_("现场评定得分"), places=3, maximum=most, required=True
+    )
     today = clock.today()
     if evaluated_on is None:
-        problems["evaluated_on"] = [_("请填写现场评定日期。")]
+        problems.add("evaluated_on", _("请填写现场评定日期。"))
     elif evaluated_on > today:
-        problems["evaluated_on"] = [_("现场评定日期不能晚于今天。")]
+        problems.add("evaluated_on", _("现场评定日期不能晚于今天。"))
     elif response.submitted_at and evaluated_on < timezone.localdate(response.submitted_at):
-        problems["evaluated_on"] = [_("现场评定日期不能早于企业提交评测的日期。")]
+        problems.add("evaluated_on", _("现场评定日期不能早于企业提交评测的日期。"))
     note = (note or "").strip()
     if not note:
-        problems["note"] = [_("请写明现场评定的依据和发现。")]
+        problems.add("note", _("请写明现场评定的依据和发现。"))
     elif len(note) > NOTE_MAX_LENGTH:
-        problems["note"] = [_("评定说明不能超过%(n)s字。") % {"n": NOTE_MAX_LENGTH}]
+        problems.add("note", _("评定说明不能超过%(n)s字。") % {"n": NOTE_MAX_LENGTH})
     if problems:
-        raise InvalidInput(next(iter(problems.values()))[0], problems)
-    assert evaluated_on is not None
+        problems.raise_if_any(next(iter(problems.by_field.values()))[0])
+    assert value is not None and evaluated_on is not None
     instrument = instrument_for(response.questionnaire_id)
     rule = instrument.level_rule(response.level_rule_key) or instrument.level_rule_on(evaluated_on)
     ratings = [
