@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from sme.core import audit
 
+from .instrument import InstrumentError, level_rule_from_data
 from .models import AssessmentResponse, LevelRule, PeerStat, Questionnaire, VerifiedScore
-from .scoring import InstrumentError, level_rule_from_data
 from .selectors import bump_data_version
 
 

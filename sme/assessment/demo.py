@@ -19,9 +19,9 @@ from sme.core import clock
 from sme.organizations.models import Membership, MembershipStatus, Organization, OrganizationKind
 
 from . import services
+from .instrument import SCENARIO_LEVELS, Instrument
 from .models import AssessmentResponse, ResponseStatus
 from .peers import rebuild_peer_stats
-from .scoring import SCENARIO_LEVELS, Instrument
 from .selectors import instrument_for, questionnaire_for
 
 MIIT_CODE = "miit-manufacturing"

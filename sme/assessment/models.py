@@ -3,7 +3,7 @@ pre-aggregated peer averages their reports compare against.
 
 The questionnaire tree (questionnaire → dimensions → sub-dimensions → items → options) and the
 level rules are loaded from the data files in ``data/`` by ``loader.py`` after every ``migrate``;
-scoring is pure (``scoring.py``) and works on a snapshot built from these rows
+scoring is pure (``instrument.py``, ``scoring.py``) and works on a snapshot built from these rows
 (``selectors.instrument_for``). A submitted response keeps the questionnaire version, the level
 rule and the full result it was scored with, so later data changes never alter it.
 """

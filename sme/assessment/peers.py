@@ -25,6 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sme.core import clock
+from sme.enterprises.selectors import rules_on
+from sme.enterprises.size_class import SIZE_LABELS
+from sme.regions.selectors import name_for_code
 
 from .models import AssessmentResponse, Dimension, PeerKind, PeerStat, Questionnaire, ResponseStatus
 
@@ -157,16 +160,10 @@ def group_label(kind: str, key: str) -> str:
     if not key:
         return ""
     if kind == PeerKind.SIZE_CLASS:
-        from sme.enterprises.size_class import SIZE_LABELS
-
         return str(SIZE_LABELS.get(key, key))
     if kind == PeerKind.DISTRICT:
-        from sme.regions.selectors import name_for_code
-
         return name_for_code(key) or key
     try:
-        from sme.enterprises.selectors import rules_on
-
         group = rules_on(clock.today()).groups.get(int(key))
         return group.name if group else key
     except Exception:  # the size standard not loaded: the group number is still meaningful

@@ -14,7 +14,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from sme.accounts.models import Role
 from sme.core import clock
@@ -22,6 +22,7 @@ from sme.core import data_versions as versions
 from sme.organizations.models import MembershipStatus, Organization, OrganizationKind
 from sme.organizations.permissions import jurisdiction_district_ids
 
+from .instrument import Instrument, instrument_from_data
 from .models import (
     AssessmentResponse,
     Dimension,
@@ -32,7 +33,6 @@ from .models import (
     SubDimension,
     VerifiedScore,
 )
-from .scoring import Instrument, instrument_from_data
 
 DATA = "assessment"
 
@@ -163,6 +163,20 @@ def questionnaire_for(
     return next((q for q in questionnaires_in_force(on) if q.code == code), None)
 
 
+def response_filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """For the officers' list filter: every questionnaire ``(code, name)`` once, and every level
+    ``(key, label)`` any version's level rules give (the "below" level too)."""
+    questionnaires = list(Questionnaire.objects.order_by("code", "-effective_from"))
+    codes = list(dict.fromkeys((q.code, q.name) for q in questionnaires))
+    levels: dict[str, str] = {}
+    for q in questionnaires:
+        for rule in instrument_for(q).level_rules:
+            levels.setdefault(rule.below_key, rule.below_label)
+            for level in rule.levels:
+                levels.setdefault(level.key, level.label)
+    return codes, list(levels.items())
+
+
 # --- who may take an assessment -------------------------------------------------------------------
 
 
@@ -219,8 +233,13 @@ def officer_response_list(
     verified: str = "",
     q: str = "",
 ) -> QuerySet[AssessmentResponse]:
-    """Submitted responses in the officer's scope, newest first. Unknown filter values are ignored."""
-    qs = responses_visible_to(user).filter(status=ResponseStatus.SUBMITTED)
+    """Submitted responses in the officer's scope, newest first, each with ``has_verified`` (an
+    on-site score was recorded). Unknown filter values are ignored."""
+    qs = (
+        responses_visible_to(user)
+        .filter(status=ResponseStatus.SUBMITTED)
+        .annotate(has_verified=Exists(VerifiedScore.objects.filter(response=OuterRef("pk"))))
+    )
     if questionnaire_code:
         qs = qs.filter(questionnaire_code=questionnaire_code)
     if level_key:
@@ -279,5 +298,16 @@ def submitted_history(response: AssessmentResponse) -> list[AssessmentResponse]:
     )
 
 
+def missing_items(response: AssessmentResponse) -> list[str]:
+    """Keys of the items still unanswered, in questionnaire order."""
+    instrument = instrument_for(response.questionnaire_id)
+    return [k for k in instrument.items if response.answers.get(k) in (None, "", [])]
+
+
+def verified_scores_of(response: AssessmentResponse) -> QuerySet[VerifiedScore]:
+    """Every on-site score recorded for ``response``, newest first, with who recorded it."""
+    return response.verified_scores.select_related("recorded_by").order_by("-created_at", "-id")
+
+
 def latest_verified_score(response: AssessmentResponse) -> VerifiedScore | None:
-    return response.verified_scores.select_related("recorded_by").order_by("-created_at", "-id").first()
+    return verified_scores_of(response).first()

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from sme.core import audit, clock, parsing
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.messages import msg
 from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition
 from sme.notifications.services import notify
-from sme.organizations.models import MembershipStatus, Organization
+from sme.organizations.models import Organization
+from sme.organizations.permissions import organization_people
 
 from .models import AssessmentResponse, Questionnaire, ResponseStatus, VerifiedScore
 from .peers import peer_keys_for
@@ -73,7 +75,7 @@ def response_start(
         "assessment_response.start",
         actor=actor,
         obj=response,
-        summary=_("开始填写评测：%(q)s") % {"q": questionnaire.name},
+        summary=msg("开始填写评测：%(q)s", q=questionnaire.name),
     )
     return response
 
@@ -113,7 +115,9 @@ def response_save_draft(
         return update_versioned(
             response,
             expected_version=expected_version,
-            conflict_message=_("在您填写期间，其他成员修改了这份评测。您的修改未保存，请刷新后重新填写本页。"),
+            conflict_message=_(
+                "在您填写期间，其他成员修改了这份评测。您的修改未保存，请刷新后重新填写本页。"
+            ),
             answers=merged,
         )
     except Conflict:
@@ -121,12 +125,6 @@ def response_save_draft(
         if response.status != ResponseStatus.DRAFT:
             raise Conflict(_("该评测刚刚已由其他成员提交，您的修改未保存。")) from None
         raise
-
-
-def missing_items(response: AssessmentResponse) -> list[str]:
-    """Keys of the items still unanswered, in questionnaire order."""
-    instrument = instrument_for(response.questionnaire_id)
-    return [k for k in instrument.items if response.answers.get(k) in (None, "", [])]
 
 
 @transaction.atomic
@@ -205,7 +203,7 @@ def response_delete_draft(*, actor: Any, response: AssessmentResponse) -> None:
         object_type=AssessmentResponse._meta.label_lower,
         object_id=response.pk,
         object_label=str(response),
-        summary=_("删除评测草稿（已答%(n)s题）") % {"n": answered},
+        summary=msg("删除评测草稿（已答%(n)s题）", n=answered),
         changes={"status": [ResponseStatus.DRAFT, None]},
     )
 
@@ -262,19 +260,19 @@ def verified_score_record(
         "assessment_response.verified_score",
         actor=actor,
         obj=response,
-        summary=_("录入现场评定：%(total)s 分，%(level)s（自评 %(self)s 分，%(self_level)s）")
-        % {"total": value, "level": label, "self": response.total, "self_level": response.level_label},
+        summary=msg(
+            "录入现场评定：%(total)s 分，%(level)s（自评 %(self)s 分，%(self_level)s）",
+            total=value,
+            level=label,
+            self=response.total,
+            self_level=response.level_label,
+        ),
         changes={"verified_total": [None, str(value)], "verified_level": [None, label]},
     )
-    members = [
-        m.user
-        for m in response.organization.memberships.filter(status=MembershipStatus.ACTIVE).select_related(
-            "user"
-        )
-    ]
     notify(
-        members,
-        title=_("主管部门已录入现场评定结果：%(level)s") % {"level": label},
+        organization_people(response.organization_id, managers_only=False),
+        title=msg("主管部门已录入现场评定结果：%(level)s", level=label),
         url=reverse("assessment:report", args=[response.pk]),
+        event="assessment",
     )
     return verified
