@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from sme.core import audit, clock
+from sme.core.messages import msg
 from sme.organizations.models import Organization, OrganizationKind
 
 from .models import EnterpriseProfile, EnterpriseYearFigures
@@ -105,5 +106,5 @@ def load_demo_enterprises() -> int:
         )
         added += 1
     if added:
-        audit.record("demo.enterprises", summary=f"载入演示企业档案：{added} 家（各两年数据）")
+        audit.record("demo.enterprises", summary=msg("载入演示企业档案：%(n)s 家（各两年数据）", n=added))
     return added

@@ -13,9 +13,8 @@ from sme.regions.models import Region
 from sme.regions.selectors import districts
 
 from .importing.fields import IMPORT_FIELDS
-from .models import EnterpriseImport, EnterpriseProfile, EnterpriseYearFigures, SizeClass
+from .models import FIRST_YEAR, EnterpriseImport, EnterpriseProfile, EnterpriseYearFigures, SizeClass
 from .selectors import FLAGS, UNCLASSIFIED, industry_entry, industry_sections
-from .services import FIRST_YEAR
 
 
 class EnterpriseProfileForm(BootstrapFormMixin, forms.Form):

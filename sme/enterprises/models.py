@@ -6,6 +6,8 @@ the classifier itself is pure (``size_class.py``) and works on a snapshot built 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +85,13 @@ class IndustryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# The figures an enterprise or a registry file may give: years from FIRST_YEAR to this year, 万元
+# amounts of 18 digits with DECIMAL_PLACES decimals (to the 元).
+FIRST_YEAR = 2000
+MAX_WAN = Decimal("99999999999999")
+DECIMAL_PLACES = 4
 
 
 class SizeClass(models.TextChoices):

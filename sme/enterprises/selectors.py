@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from .models import (
     EnterpriseImport,
     EnterpriseProfile,
     EnterpriseYearFigures,
+    ImportStatus,
     IndustryCode,
     SizeClass,
     SizeStandard,
@@ -235,6 +237,10 @@ def figures_of(organization: Organization) -> list[EnterpriseYearFigures]:
     return list(EnterpriseYearFigures.objects.filter(organization=organization).order_by("-year"))
 
 
+def figures_of_year(organization: Organization, year: int) -> EnterpriseYearFigures | None:
+    return EnterpriseYearFigures.objects.filter(organization=organization, year=year).first()
+
+
 def latest_figures(organization_id: int) -> EnterpriseYearFigures | None:
     return EnterpriseYearFigures.objects.filter(organization_id=organization_id).order_by("-year").first()
 
@@ -257,6 +263,22 @@ def imports_visible_to(user: Any) -> QuerySet[EnterpriseImport]:
 
 def import_for(user: Any, pk: int) -> EnterpriseImport | None:
     return imports_visible_to(user).filter(pk=pk).first()
+
+
+def earlier_import_of(user: Any, job: EnterpriseImport) -> EnterpriseImport | None:
+    """The latest finished import of the same file (same SHA-256) that ``user`` may see, if any."""
+    return (
+        imports_visible_to(user)
+        .filter(sha256=job.sha256, status=ImportStatus.DONE)
+        .exclude(pk=job.pk)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def import_max_bytes() -> int:
+    """Registry files are far larger than uploaded materials: 500 MB unless configured."""
+    return int(getattr(settings, "ENTERPRISE_IMPORT_MAX_BYTES", 500 * 1024 * 1024))
 
 
 @dataclass(frozen=True)

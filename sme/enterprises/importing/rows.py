@@ -19,8 +19,8 @@ from sme.core import clock
 from sme.organizations import uscc
 from sme.regions.models import Region
 
+from ..models import FIRST_YEAR, MAX_WAN
 from ..selectors import IndustryEntry, entry_in, industry_index
-from ..services import FIRST_YEAR, MAX_WAN
 
 FOUR_PLACES = Decimal("0.0001")
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔", "有", "t"})

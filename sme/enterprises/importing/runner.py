@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from sme.core import audit, clock
+from sme.core.messages import msg
 from sme.core.workflow import apply_transition
 from sme.regions.selectors import covered_region_ids
 
@@ -146,7 +147,7 @@ def _fail(job: EnterpriseImport, message: str) -> EnterpriseImport:
         "enterprise_import.fail",
         actor=job.created_by,
         obj=job,
-        summary=_("名录导入失败：%(file)s") % {"file": job.file_name},
+        summary=msg("名录导入失败：%(file)s", file=job.file_name),
         changes={"sha256": job.sha256, "error": message},
         result="failure",
     )
@@ -400,10 +401,11 @@ def _finish(job: EnterpriseImport, counters: Counters, report: Report, note: str
         "enterprise_import.run",
         actor=job.created_by,
         obj=job,
-        summary=_(
-            "名录导入：%(file)s，新增 %(inserted)s，更新 %(updated)s，未变化 %(unchanged)s，错误 %(failed)s"
-        )
-        % {"file": job.file_name, **counts},
+        summary=msg(
+            "名录导入：%(file)s，新增 %(inserted)s，更新 %(updated)s，未变化 %(unchanged)s，错误 %(failed)s",
+            file=job.file_name,
+            **counts,
+        ),
         changes={"file_name": job.file_name, "sha256": job.sha256, **counts},
     )
     return job

@@ -29,6 +29,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from sme.core import audit
+from sme.core.messages import msg
 from sme.organizations.models import Membership, MembershipStatus, Organization, OrganizationKind
 from sme.regions.models import Region
 
@@ -475,8 +476,9 @@ class Writer:
                 object_type="organizations.organization",
                 object_id=str(p.org_id),
                 object_label=p.row.name,
-                summary=_("名录导入更新（%(source)s 第 %(line)s 行）")
-                % {"source": self.source_label, "line": p.row.line},
+                summary=msg(
+                    "名录导入更新（%(source)s 第 %(line)s 行）", source=self.source_label, line=p.row.line
+                ),
                 changes=p.changes,
             )
 

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from sme.accounts.models import Role, User
 from sme.core import audit, clock
+from sme.core.messages import msg
 from sme.demo.personas import DEMO_PASSWORD, PERSONAS
 from sme.organizations import uscc
 from sme.organizations.models import (
@@ -134,7 +135,12 @@ class Command(BaseCommand):
         if created:
             audit.record(
                 "demo.load",
-                summary=f"载入演示数据：{created} 家机构，{applications} 份平台认定申请，{assessments} 份数字化评测",
+                summary=msg(
+                    "载入演示数据：%(orgs)s 家机构，%(applications)s 份平台认定申请，%(assessments)s 份数字化评测",
+                    orgs=created,
+                    applications=applications,
+                    assessments=assessments,
+                ),
             )
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新增 {created} 家机构，共 {Organization.objects.count()} 家。")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from sme.core import audit, clock
+from sme.core.messages import msg
 
 from ...models import EnterpriseProfile
 from ...reclassify import ReclassifyResult, reclassify_all
@@ -30,7 +31,12 @@ class Command(BaseCommand):
         bar.finish()
         audit.record(
             "enterprise.reclassify_all",
-            summary=f"重新划型：{result.total} 家企业，{result.changed} 家结果变化（标准 {classifier.rules.version}）",
+            summary=msg(
+                "重新划型：%(total)s 家企业，%(changed)s 家结果变化（标准 %(standard)s）",
+                total=result.total,
+                changed=result.changed,
+                standard=classifier.rules.version,
+            ),
             changes={"total": result.total, "changed": result.changed, "standard": classifier.rules.version},
         )
         self.stdout.write(
