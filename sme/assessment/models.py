@@ -320,7 +320,7 @@ class VerifiedScore(models.Model):
         indexes = [models.Index(fields=["response", "-created_at"], name="verified_score_recent")]
 
     def __str__(self) -> str:
-        return f"{self.response_id}: {self.total}"
+        return _("%(response)s：现场评定 %(total)s 分") % {"response": self.response, "total": self.total}
 
 
 class PeerStat(models.Model):
@@ -344,4 +344,8 @@ class PeerStat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.questionnaire_id} {self.kind}={self.key}"
+        return _("%(kind)s %(key)s：%(n)s 家") % {
+            "kind": PeerKind(self.kind).label,
+            "key": self.key,
+            "n": self.respondents,
+        }

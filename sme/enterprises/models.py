@@ -144,7 +144,7 @@ class EnterpriseProfile(models.Model):
         verbose_name_plural = _("企业档案")
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.industry_code}"
+        return _("%(enterprise)s的企业档案") % {"enterprise": self.organization}
 
 
 class EnterpriseYearFigures(models.Model):
@@ -177,7 +177,7 @@ class EnterpriseYearFigures(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.year}"
+        return _("%(enterprise)s %(year)s 年度数据") % {"enterprise": self.organization, "year": self.year}
 
 
 class ImportStatus(models.TextChoices):

@@ -271,12 +271,22 @@ def _json_number(value: Figure) -> int | float:
     return value
 
 
+# How a figure and a bound read in a reason ("从业人员 50 人", "300 万元"): patterns, so that a language
+# may order the name, the number and the unit its own way.
+FIGURE_PATTERN = gettext_lazy("%(name)s %(value)s %(unit)s")
+BOUND_PATTERN = gettext_lazy("%(value)s %(unit)s")
+
+
 def _figure_text(indicator: str, value: Figure) -> str:
-    return f"{INDICATOR_NAMES[indicator]} {_fmt(value)} {INDICATOR_UNITS[indicator]}"
+    return str(FIGURE_PATTERN) % {
+        "name": INDICATOR_NAMES[indicator],
+        "value": _fmt(value),
+        "unit": INDICATOR_UNITS[indicator],
+    }
 
 
 def _bound_text(indicator: str, value: Decimal) -> str:
-    return f"{_fmt(value)} {INDICATOR_UNITS[indicator]}"
+    return str(BOUND_PATTERN) % {"value": _fmt(value), "unit": INDICATOR_UNITS[indicator]}
 
 
 def _indicator_list(indicators: Sequence[str]) -> str:

@@ -149,4 +149,4 @@ class ZoneMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["zone", "region"], name="zone_member_once")]
 
     def __str__(self) -> str:
-        return f"{self.zone} ∋ {self.region}"
+        return _("%(zone)s：%(region)s") % {"zone": self.zone, "region": self.region}

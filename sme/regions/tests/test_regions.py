@@ -153,7 +153,7 @@ def test_district_choices_follow_the_data_version_and_the_day(clock):
 
 @pytest.mark.django_db
 def test_today_is_the_platform_clocks(clock):
-    """"Current" divisions, zones and the district list follow the pinned clock, not the machine's."""
+    """ "Current" divisions, zones and the district list follow the pinned clock, not the machine's."""
     clock.pin(D(2010, 6, 1))
     current = Region.objects.current().filter(code="500110", level="district")
     assert [r.name for r in current] == ["万盛区"]
