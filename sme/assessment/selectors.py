@@ -256,6 +256,27 @@ def officer_response_list(
     return qs.order_by("-submitted_at", "-id")
 
 
+def drafts_of_member(user: Any) -> QuerySet[AssessmentResponse]:
+    """The unfinished drafts of the enterprises ``user`` may assess, last saved first."""
+    return (
+        _base()
+        .filter(organization__in=enterprises_of(user).values("pk"), status=ResponseStatus.DRAFT)
+        .order_by("-updated_at")
+    )
+
+
+def has_submitted(user: Any) -> bool:
+    """Whether any enterprise ``user`` may assess has submitted a response."""
+    return AssessmentResponse.objects.filter(
+        organization__in=enterprises_of(user).values("pk"), status=ResponseStatus.SUBMITTED
+    ).exists()
+
+
+def enterprise_of_member(user: Any, pk: int) -> Organization | None:
+    """One enterprise ``user`` may assess, or None."""
+    return enterprises_of(user).filter(pk=pk).first()
+
+
 def responses_of(
     organization: Organization, questionnaire_code: str | None = None
 ) -> QuerySet[AssessmentResponse]:

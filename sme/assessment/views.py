@@ -95,7 +95,7 @@ def start(request: AuthenticatedRequest, code: str) -> HttpResponse:
         org_pk = int(request.POST.get("organization", ""))
     except ValueError:
         org_pk = 0
-    org = selectors.enterprises_of(request.user).filter(pk=org_pk).first()
+    org = selectors.enterprise_of_member(request.user, org_pk)
     if org is None:
         raise Http404(_("企业不存在，或您不是该企业的成员。"))
     try:
