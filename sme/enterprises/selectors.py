@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.core import data_versions as versions
 from sme.organizations.models import Organization, OrganizationKind
 from sme.organizations.selectors import organizations_visible_to
@@ -33,7 +35,7 @@ from .models import (
     SizeStandard,
 )
 from .permissions import import_region_ids
-from .size_class import Rules, SizeInputError, rules_from_data
+from .size_class import Rules, SizeInputError, SizeResult, classify, rules_from_data
 
 DATA = "enterprises"
 
@@ -81,6 +83,18 @@ def rules_on(on: dt.date) -> Rules:
     if not in_force:
         raise SizeInputError([("on", _("%(date)s 没有施行中的企业划型标准。") % {"date": on.isoformat()})])
     return max(in_force, key=lambda r: r.effective_from)
+
+
+def size_class_on(
+    industry_code: str,
+    employees: int | None,
+    revenue_wan: Decimal | None,
+    assets_wan: Decimal | None,
+    on: dt.date | None = None,
+) -> SizeResult:
+    """``size_class.classify`` by the standard in force on ``on`` (default: the platform's today)."""
+    day = on or clock.today()
+    return classify(industry_code, employees, revenue_wan, assets_wan, on, standard=rules_on(day))
 
 
 def industry_choices() -> list[IndustryCode]:

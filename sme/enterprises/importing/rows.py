@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sme.core import clock
 from sme.organizations import uscc
 from sme.regions.models import Region
+from sme.regions.selectors import districts as current_districts
 
 from ..models import FIRST_YEAR, MAX_WAN
 from ..selectors import IndustryEntry, entry_in, industry_index
@@ -155,8 +156,6 @@ def build_context(
     allowed_ids: frozenset[int] | None,
     scope_label: str = "",
 ) -> RowContext:
-    from sme.regions.selectors import districts as current_districts
-
     current = list(current_districts().prefetch_related("predecessors"))
     by_key: dict[str, DistrictInfo] = {}
     for d in current:

@@ -14,7 +14,7 @@ from sme.enterprises import services
 from sme.enterprises.forms import ImportMappingForm, YearFiguresForm
 from sme.enterprises.importing.rows import build_context, parse_row
 from sme.enterprises.models import EnterpriseImport
-from sme.enterprises.size_class import classify
+from sme.enterprises.selectors import size_class_on
 from sme.enterprises.tool_views import evaluate
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_the_standard_in_force_is_the_one_on_the_clocks_day(clock, client):
     assert status == 400 and "没有施行中的企业划型标准" in body["errors"][0]
     assert client.get("/api/v1/tools/size-class?industry=C&employees=50&revenue=1500").status_code == 400
     with pytest.raises(Exception, match="没有施行中的企业划型标准"):
-        classify("C", 50, Decimal(1500), None)
+        size_class_on("C", 50, Decimal(1500), None)
     clock.pin(dt.date(2011, 7, 1))
     assert evaluate({"industry": "C", "employees": "50", "revenue": "1500"})[0] == 200
 

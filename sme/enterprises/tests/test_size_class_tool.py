@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from sme.enterprises import loader
 from sme.enterprises.models import IndustryCode, SizeGroup, SizeStandard
-from sme.enterprises.selectors import bump_data_version, rules_on
-from sme.enterprises.size_class import SizeInputError, classify
+from sme.enterprises.selectors import bump_data_version, rules_on, size_class_on
+from sme.enterprises.size_class import SizeInputError
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,8 @@ def test_editing_a_data_file_then_loading_applies_the_edit(tmp_path, settings, f
     settings.ENTERPRISE_DATA_FILES = ["gbt-4754-2017.json", str(edited)]
     assert loader.load_all() == {"codes": 0, "standards": 2}
     assert SizeGroup.objects.get(number=2).thresholds["small"]["employees"] == 25
-    assert classify("C", 24, Decimal(300), None).size == "micro"
-    assert classify("M", 24, None, None).group.name == "其他行业"
+    assert size_class_on("C", 24, Decimal(300), None).size == "micro"
+    assert size_class_on("M", 24, None, None).group.name == "其他行业"
     assert loader.load_all() == {"codes": 0, "standards": 0}
 
 
@@ -95,10 +95,10 @@ def test_database_snapshot_equals_the_file_snapshot():
 
 
 def test_classify_uses_the_loaded_standard_by_default():
-    result = classify("C", 300, Decimal(2000), None)
+    result = size_class_on("C", 300, Decimal(2000), None)
     assert result.size == "medium" and result.rules.version == "2011"
     with pytest.raises(SizeInputError):
-        classify("C", 300, Decimal(2000), None, on=dt.date(2011, 1, 1))
+        size_class_on("C", 300, Decimal(2000), None, on=dt.date(2011, 1, 1))
 
 
 # --- API: 200 ----------------------------------------------------------------------------------

@@ -13,9 +13,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sme.accounts.models import Role, User
+from sme.assessment.demo import load_demo_assessments
+from sme.catalog.demo import load_demo_catalog
+from sme.certification.demo import load_demo_certification
 from sme.core import audit, clock
 from sme.core.messages import msg
+from sme.demands.demo import load_demo as load_demo_demands
 from sme.demo.personas import DEMO_PASSWORD, PERSONAS
+from sme.enterprises.demo import load_demo_enterprises
+from sme.orders.demo import load_demo as load_demo_orders
 from sme.organizations import uscc
 from sme.organizations.models import (
     Membership,
@@ -26,6 +32,7 @@ from sme.organizations.models import (
     VerificationStatus,
 )
 from sme.regions.models import Region
+from sme.tickets.demo import load_demo as load_demo_tickets
 
 # (district code, name, kind, status, legal representative); the first two belong to personas.
 ORGANIZATIONS: list[tuple[str, str, str, str, str]] = [
@@ -114,23 +121,12 @@ class Command(BaseCommand):
                 user=owner,
                 defaults={"role": MembershipRole.OWNER, "status": MembershipStatus.ACTIVE},
             )
-        from sme.assessment.demo import load_demo_assessments
-        from sme.enterprises.demo import load_demo_enterprises
-
         load_demo_enterprises()
-        from sme.certification.demo import load_demo_certification
-
         applications = load_demo_certification()
         assessments = load_demo_assessments()
-        from sme.catalog.demo import load_demo_catalog
-        from sme.demands.demo import load_demo as load_demo_demands
-        from sme.orders.demo import load_demo as load_demo_orders
-
         load_demo_catalog()
         load_demo_orders()
         load_demo_demands()
-        from sme.tickets.demo import load_demo as load_demo_tickets
-
         load_demo_tickets()
         if created:
             audit.record(
