@@ -381,7 +381,7 @@ def test_the_page_needs_no_login_and_is_the_same_signed_in(client, provider_user
 
 
 def test_today_is_the_default_date(client, monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2014, 3, 1))
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2014, 3, 1))
     html = client.post(PAGE, page_data(on="")).content.decode()
     assert 'data-eligible="true"' in html
 
