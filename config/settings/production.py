@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import env, server_database
 
 DEBUG = False
+# The demo personas and data (load_demo, demo_logins) are for `make run` and the tests, never a live site.
+INSTALLED_APPS = [a for a in INSTALLED_APPS if a != "sme.demo"]  # noqa: F405
 SECRET_KEY = env.str("SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters in production.")

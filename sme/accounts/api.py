@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sme.core import audit
+from sme.core.messages import msg
 
+from . import selectors
 from .backends import find_user
 from .models import User
 
@@ -48,6 +50,6 @@ class TokenAPI(ObtainAuthToken):
                     return Response({"detail": _("账号因连续多次密码错误已被锁定，请稍后再试。")}, status=403)
             raise
         if response.status_code == 200:
-            user = User.objects.get(auth_token__key=response.data["token"])
-            audit.record("auth.token_issued", actor=user, obj=user, summary="签发 API 令牌")
+            user = selectors.holder_of_token(response.data["token"])
+            audit.record("auth.token_issued", actor=user, obj=user, summary=msg("签发 API 令牌"))
         return response

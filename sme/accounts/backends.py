@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sme.core import audit
+from sme.core.messages import Message, msg
 from sme.core.models import AuditLog
 
 from .models import User
@@ -49,7 +50,7 @@ def register_failure(user: User) -> User:
             "auth.login_failed",
             actor=locked,
             obj=locked,
-            summary=f"密码错误（连续第{locked.failed_login_count}次）",
+            summary=msg("密码错误（连续第%(n)s次）", n=locked.failed_login_count),
             result=AuditLog.Result.FAILURE,
         )
         if just_locked:
@@ -57,19 +58,23 @@ def register_failure(user: User) -> User:
                 "auth.locked",
                 actor=locked,
                 obj=locked,
-                summary=f"连续{locked.failed_login_count}次登录失败，账号锁定至{timezone.localtime(locked.locked_until):%H:%M}",
+                summary=msg(
+                    "连续%(n)s次登录失败，账号锁定至%(until)s",
+                    n=locked.failed_login_count,
+                    until=f"{timezone.localtime(locked.locked_until):%H:%M}",
+                ),
                 result=AuditLog.Result.DENIED,
             )
     return locked
 
 
-def _loggable(identifier: str) -> str:
+def _loggable(identifier: str) -> str | Message:
     """What was typed as the login name, unless it does not look like one (people do type their
     password into the wrong box, and the audit log must not keep it)."""
     text = identifier.strip()
     if USERNAME_SHAPE.fullmatch(text) or MOBILE_SHAPE.fullmatch(text):
         return text
-    return "（不像用户名或手机号的输入，未记录原文）"
+    return msg("（不像用户名或手机号的输入，未记录原文）")
 
 
 class UsernameOrMobileBackend(ModelBackend):
@@ -87,7 +92,7 @@ class UsernameOrMobileBackend(ModelBackend):
             User().set_password(password)  # same work as a real check, so timing does not reveal accounts
             audit.record(
                 "auth.login_failed",
-                summary=f"账号不存在：{_loggable(username)}",
+                summary=msg("账号不存在：%(login)s", login=_loggable(username)),
                 result=AuditLog.Result.FAILURE,
             )
             return None
@@ -97,13 +102,17 @@ class UsernameOrMobileBackend(ModelBackend):
                 "auth.login_refused_locked",
                 actor=user,
                 obj=user,
-                summary="账号锁定期间尝试登录",
+                summary=msg("账号锁定期间尝试登录"),
                 result=AuditLog.Result.DENIED,
             )
             return None
         if not self.user_can_authenticate(user):
             audit.record(
-                "auth.login_failed", actor=user, obj=user, summary="账号已停用", result=AuditLog.Result.DENIED
+                "auth.login_failed",
+                actor=user,
+                obj=user,
+                summary=msg("账号已停用"),
+                result=AuditLog.Result.DENIED,
             )
             return None
         if not user.check_password(password):

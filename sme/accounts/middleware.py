@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from sme.core import audit
+from sme.core.messages import msg
 
 SESSION_KEY = "last_activity"
 # Re-saving the session on every request would write on every page view; a minute's slack is harmless.
@@ -29,7 +30,9 @@ class IdleSessionTimeoutMiddleware:
             last = request.session.get(SESSION_KEY)
             idle_limit = settings.SESSION_IDLE_TIMEOUT.total_seconds()
             if last is not None and now - last > idle_limit:
-                audit.record("auth.session_expired", actor=user, obj=user, summary="会话空闲超时，自动退出")
+                audit.record(
+                    "auth.session_expired", actor=user, obj=user, summary=msg("会话空闲超时，自动退出")
+                )
                 logout(request)
                 messages.info(
                     request,

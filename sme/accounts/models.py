@@ -28,6 +28,13 @@ SELF_REGISTERED_ROLES = frozenset({Role.ENTERPRISE, Role.PROVIDER})
 
 
 class PlatformUserManager(UserManager["User"]):
+    """Apps that only know the user model (``get_user_model()``) ask it for officers here, so that
+    they need not import the role list."""
+
+    def district_officers(self) -> models.QuerySet[User]:
+        """Active district officers (each has a jurisdiction: a check constraint says so)."""
+        return self.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
+
     def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra):  # type: ignore[no-untyped-def,override]
         extra.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra)
@@ -77,6 +84,19 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role in OFFICER_ROLES
+
+    @property
+    def is_district_officer(self) -> bool:
+        return self.role == Role.DISTRICT_OFFICER
+
+    @property
+    def is_city_officer(self) -> bool:
+        return self.role == Role.CITY_OFFICER
+
+    @property
+    def acts_for_organization(self) -> bool:
+        """An enterprise or provider user: someone who works through the organizations they belong to."""
+        return self.role in SELF_REGISTERED_ROLES
 
     @property
     def is_platform_admin(self) -> bool:

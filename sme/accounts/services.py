@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from sme.core import audit
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.messages import msg
 from sme.organizations.models import Organization, OrganizationKind
 from sme.organizations.services import membership_request, organization_create
 from sme.regions.models import Region
+from sme.regions.selectors import platform_jurisdiction
 
 from .models import Role, User
 
@@ -68,7 +70,7 @@ def user_register(
         "user.register",
         actor=user,
         obj=user,
-        summary=_("自助注册（%(role)s）") % {"role": user.get_role_display()},
+        summary=msg("自助注册（%(role)s）", role=Role(user.role).label),
     )
     if join_organization is not None:
         membership_request(actor=user, organization=join_organization)
@@ -103,8 +105,6 @@ def staff_account_create(
             raise InvalidInput(_("区县主管部门账号须指定所辖区县。"), {"jurisdiction": [_("请选择区县。")]})
     elif role == Role.CITY_OFFICER:
         if jurisdiction is None or jurisdiction.level != Region.Level.PROVINCE:
-            from sme.regions.selectors import platform_jurisdiction
-
             jurisdiction = platform_jurisdiction()
     else:
         jurisdiction = None
@@ -125,8 +125,11 @@ def staff_account_create(
         "user.create",
         actor=actor,
         obj=user,
-        summary=_("创建账号：%(role)s%(scope)s")
-        % {"role": user.get_role_display(), "scope": f"（{jurisdiction.name}）" if jurisdiction else ""},
+        summary=msg(
+            "创建账号：%(role)s%(scope)s",
+            role=Role(user.role).label,
+            scope=f"（{jurisdiction.name}）" if jurisdiction else "",
+        ),
     )
     return user
 
@@ -160,5 +163,5 @@ def user_unlock(*, actor: User, user: User) -> User:
     if not changed:
         raise Conflict(_("该账号没有被锁定。"))
     user.refresh_from_db()
-    audit.record("user.unlock", actor=actor, obj=user, summary=_("管理员解除登录锁定"))
+    audit.record("user.unlock", actor=actor, obj=user, summary=msg("管理员解除登录锁定"))
     return user

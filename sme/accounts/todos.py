@@ -3,18 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sme.core.todos import Todo
 
-from .models import User
+from . import selectors
 
 
 def todos_for(user: Any) -> list[Todo]:
     if not user.is_platform_admin:
         return []
-    locked = User.objects.filter(locked_until__gt=timezone.now()).count()
+    locked = selectors.locked_count()
     if not locked:
         return []
     return [

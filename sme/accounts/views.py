@@ -5,9 +5,8 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,12 +14,13 @@ from django.views.decorators.http import require_POST
 from sme.core import audit
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
+from sme.core.messages import msg
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 
-from . import services
+from . import selectors, services
 from .forms import LoginForm, RegistrationForm, StaffAccountForm
-from .models import Role, User
+from .models import Role
 
 REGISTRATION_FIELD_MAP = {"uscc_code": "uscc"}
 
@@ -38,7 +38,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
         audit.record(
-            "auth.password_change", actor=self.request.user, obj=self.request.user, summary=_("修改密码")
+            "auth.password_change", actor=self.request.user, obj=self.request.user, summary=msg("修改密码")
         )
         messages.success(self.request, _("密码已修改。"))
         return response
@@ -84,13 +84,9 @@ def _require_admin(request: AuthenticatedRequest) -> None:
 @login_required
 def staff_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
-    qs = User.objects.select_related("jurisdiction").order_by("role", "username")
     role = request.GET.get("role", "")
-    if role in Role.values:
-        qs = qs.filter(role=role)
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(real_name__icontains=q) | Q(mobile=q))
+    qs = selectors.staff_list(role=role, q=q)
     return render(
         request,
         "accounts/staff_list.html",
@@ -127,7 +123,9 @@ def staff_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def staff_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     _require_admin(request)
-    target = get_object_or_404(User, pk=pk)
+    target = selectors.account(pk)
+    if target is None:
+        raise Http404
     try:
         if action == "unlock":
             services.user_unlock(actor=request.user, user=target)

@@ -7,13 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from sme.core import audit
 
+from .instrument import InstrumentError, level_rule_from_data
 from .models import AssessmentResponse, LevelRule, PeerStat, Questionnaire, VerifiedScore
-from .scoring import InstrumentError, level_rule_from_data
 from .selectors import bump_data_version
 
 
@@ -106,6 +107,13 @@ class LevelRuleAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit.record("assessment.level_rule_delete", actor=request.user, obj=obj, summary=obj.name)
         super().delete_model(request, obj)
+        bump_data_version()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[LevelRule]) -> None:
+        """The list's "delete selected" action: audited row by row, like a single delete."""
+        for rule in queryset:
+            audit.record("assessment.level_rule_delete", actor=request.user, obj=rule, summary=rule.name)
+        super().delete_queryset(request, queryset)
         bump_data_version()
 
 

@@ -20,8 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
+from .instrument import Instrument
 from .models import AssessmentResponse, Questionnaire
-from .scoring import AnswerError, Instrument, score
+from .scoring import AnswerError, score
 
 
 def _fig(value: Decimal) -> str:

@@ -13,15 +13,15 @@ import random
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.organizations.models import Membership, MembershipStatus, Organization, OrganizationKind
 
 from . import services
+from .instrument import SCENARIO_LEVELS, Instrument
 from .models import AssessmentResponse, ResponseStatus
 from .peers import rebuild_peer_stats
-from .scoring import SCENARIO_LEVELS, Instrument
 from .selectors import instrument_for, questionnaire_for
 
 MIIT_CODE = "miit-manufacturing"
@@ -98,7 +98,7 @@ def load_demo_assessments() -> int:
         .order_by("pk")[:MAX_ENTERPRISES]
     )
     created = 0
-    now = timezone.now()
+    now = clock.now()
     for index, org in enumerate(enterprises):
         if AssessmentResponse.objects.filter(organization=org, status=ResponseStatus.SUBMITTED).exists():
             continue

@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sme.core.forms import BootstrapFormMixin
 from sme.regions.models import Region
+from sme.regions.selectors import districts
 
-from .scoring import SCENARIO_LEVELS, Dimension, Instrument, Item
+from .instrument import SCENARIO_LEVELS, Dimension, Instrument, Item
 
 RATIO_PARTS = ("numerator", "denominator")
 
@@ -165,10 +167,6 @@ class ResponseFilterForm(BootstrapFormMixin, forms.Form):
         show_district: bool,
         **kwargs: Any,
     ):
-        from django.utils.translation import gettext as _
-
-        from sme.regions.selectors import districts
-
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["questionnaire"]).choices = [("", _("全部问卷")), *questionnaires]
         cast(forms.ChoiceField, self.fields["level"]).choices = [("", _("全部等级")), *levels]

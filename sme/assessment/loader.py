@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from .scoring import Instrument, instrument_from_data
+from .instrument import Instrument, instrument_from_data
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_FILES = ["miit-manufacturing-2024.json", "eu-jrc-dma-sme-v1.json"]

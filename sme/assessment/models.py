@@ -3,7 +3,7 @@ pre-aggregated peer averages their reports compare against.
 
 The questionnaire tree (questionnaire → dimensions → sub-dimensions → items → options) and the
 level rules are loaded from the data files in ``data/`` by ``loader.py`` after every ``migrate``;
-scoring is pure (``scoring.py``) and works on a snapshot built from these rows
+scoring is pure (``instrument.py``, ``scoring.py``) and works on a snapshot built from these rows
 (``selectors.instrument_for``). A submitted response keeps the questionnaire version, the level
 rule and the full result it was scored with, so later data changes never alter it.
 """
@@ -320,7 +320,7 @@ class VerifiedScore(models.Model):
         indexes = [models.Index(fields=["response", "-created_at"], name="verified_score_recent")]
 
     def __str__(self) -> str:
-        return f"{self.response_id}: {self.total}"
+        return _("%(response)s：现场评定 %(total)s 分") % {"response": self.response, "total": self.total}
 
 
 class PeerStat(models.Model):
@@ -344,4 +344,8 @@ class PeerStat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.questionnaire_id} {self.kind}={self.key}"
+        return _("%(kind)s %(key)s：%(n)s 家") % {
+            "kind": PeerKind(self.kind).label,
+            "key": self.key,
+            "n": self.respondents,
+        }

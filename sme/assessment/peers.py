@@ -24,6 +24,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sme.core import clock
+from sme.enterprises.selectors import rules_on
+from sme.enterprises.size_class import SIZE_LABELS
+from sme.regions.selectors import name_for_code
+
 from .models import AssessmentResponse, Dimension, PeerKind, PeerStat, Questionnaire, ResponseStatus
 
 MIN_PEERS = 5
@@ -84,7 +89,7 @@ def rebuild_peer_stats(now: dt.datetime | None = None) -> dict[str, int]:
     """Recompute every peer group's averages from the latest submitted response of each
     organization; replaces the table in one transaction (running it twice changes nothing).
     Returns the number of groups per kind."""
-    now = now or timezone.now()
+    now = now or clock.now()
     latest = AssessmentResponse.objects.filter(status=ResponseStatus.SUBMITTED, is_latest=True)
     rows: list[PeerStat] = []
     counts = {str(kind): 0 for kind in KIND_FIELDS}
@@ -155,17 +160,11 @@ def group_label(kind: str, key: str) -> str:
     if not key:
         return ""
     if kind == PeerKind.SIZE_CLASS:
-        from sme.enterprises.size_class import SIZE_LABELS
-
         return str(SIZE_LABELS.get(key, key))
     if kind == PeerKind.DISTRICT:
-        from sme.regions.selectors import name_for_code
-
         return name_for_code(key) or key
     try:
-        from sme.enterprises.selectors import rules_on
-
-        group = rules_on(dt.date.today()).groups.get(int(key))
+        group = rules_on(clock.today()).groups.get(int(key))
         return group.name if group else key
     except Exception:  # the size standard not loaded: the group number is still meaningful
         return _("第%(n)s组") % {"n": key}

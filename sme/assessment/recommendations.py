@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .scoring import Instrument
+from .instrument import Instrument
 
 WEAKEST_COUNT = 2
 

@@ -13,10 +13,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .charts import Series, radar_svg
+from .instrument import Instrument, LevelRule
 from .models import AssessmentResponse, VerifiedScore
 from .peers import PeerComparison, peer_comparison
 from .recommendations import Recommendation, recommendations_for
-from .scoring import Instrument, LevelRule
 from .selectors import instrument_for, latest_verified_score, submitted_history
 
 SELF_COLOR = "#0d6efd"

@@ -14,13 +14,15 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.core import data_versions as versions
 from sme.organizations.models import MembershipStatus, Organization, OrganizationKind
 from sme.organizations.permissions import jurisdiction_district_ids
 
+from .instrument import Instrument, instrument_from_data
 from .models import (
     AssessmentResponse,
     Dimension,
@@ -31,7 +33,6 @@ from .models import (
     SubDimension,
     VerifiedScore,
 )
-from .scoring import Instrument, instrument_from_data
 
 DATA = "assessment"
 
@@ -145,7 +146,7 @@ def instrument_for(questionnaire: Questionnaire | int) -> Instrument:
 
 def questionnaires_in_force(on: dt.date | None = None) -> list[Questionnaire]:
     """One questionnaire per code: the version in force on ``on`` (the latest to take effect)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     chosen: dict[str, Questionnaire] = {}
     for q in Questionnaire.objects.filter(effective_from__lte=on).order_by("code", "effective_from"):
         if q.effective_to is None or on < q.effective_to:
@@ -160,6 +161,20 @@ def questionnaire_for(
     if version:
         return Questionnaire.objects.filter(code=code, version=version).first()
     return next((q for q in questionnaires_in_force(on) if q.code == code), None)
+
+
+def response_filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """For the officers' list filter: every questionnaire ``(code, name)`` once, and every level
+    ``(key, label)`` any version's level rules give (the "below" level too)."""
+    questionnaires = list(Questionnaire.objects.order_by("code", "-effective_from"))
+    codes = list(dict.fromkeys((q.code, q.name) for q in questionnaires))
+    levels: dict[str, str] = {}
+    for q in questionnaires:
+        for rule in instrument_for(q).level_rules:
+            levels.setdefault(rule.below_key, rule.below_label)
+            for level in rule.levels:
+                levels.setdefault(level.key, level.label)
+    return codes, list(levels.items())
 
 
 # --- who may take an assessment -------------------------------------------------------------------
@@ -218,8 +233,13 @@ def officer_response_list(
     verified: str = "",
     q: str = "",
 ) -> QuerySet[AssessmentResponse]:
-    """Submitted responses in the officer's scope, newest first. Unknown filter values are ignored."""
-    qs = responses_visible_to(user).filter(status=ResponseStatus.SUBMITTED)
+    """Submitted responses in the officer's scope, newest first, each with ``has_verified`` (an
+    on-site score was recorded). Unknown filter values are ignored."""
+    qs = (
+        responses_visible_to(user)
+        .filter(status=ResponseStatus.SUBMITTED)
+        .annotate(has_verified=Exists(VerifiedScore.objects.filter(response=OuterRef("pk"))))
+    )
     if questionnaire_code:
         qs = qs.filter(questionnaire_code=questionnaire_code)
     if level_key:
@@ -234,6 +254,27 @@ def officer_response_list(
     if q:
         qs = qs.filter(organization__name__contains=q)
     return qs.order_by("-submitted_at", "-id")
+
+
+def drafts_of_member(user: Any) -> QuerySet[AssessmentResponse]:
+    """The unfinished drafts of the enterprises ``user`` may assess, last saved first."""
+    return (
+        _base()
+        .filter(organization__in=enterprises_of(user).values("pk"), status=ResponseStatus.DRAFT)
+        .order_by("-updated_at")
+    )
+
+
+def has_submitted(user: Any) -> bool:
+    """Whether any enterprise ``user`` may assess has submitted a response."""
+    return AssessmentResponse.objects.filter(
+        organization__in=enterprises_of(user).values("pk"), status=ResponseStatus.SUBMITTED
+    ).exists()
+
+
+def enterprise_of_member(user: Any, pk: int) -> Organization | None:
+    """One enterprise ``user`` may assess, or None."""
+    return enterprises_of(user).filter(pk=pk).first()
 
 
 def responses_of(
@@ -278,5 +319,16 @@ def submitted_history(response: AssessmentResponse) -> list[AssessmentResponse]:
     )
 
 
+def missing_items(response: AssessmentResponse) -> list[str]:
+    """Keys of the items still unanswered, in questionnaire order."""
+    instrument = instrument_for(response.questionnaire_id)
+    return [k for k in instrument.items if response.answers.get(k) in (None, "", [])]
+
+
+def verified_scores_of(response: AssessmentResponse) -> QuerySet[VerifiedScore]:
+    """Every on-site score recorded for ``response``, newest first, with who recorded it."""
+    return response.verified_scores.select_related("recorded_by").order_by("-created_at", "-id")
+
+
 def latest_verified_score(response: AssessmentResponse) -> VerifiedScore | None:
-    return response.verified_scores.select_related("recorded_by").order_by("-created_at", "-id").first()
+    return verified_scores_of(response).first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,11 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
+from sme.core import audit, clock, parsing
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.messages import msg
+from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition
 from sme.notifications.services import notify
-from sme.organizations.models import MembershipStatus, Organization
+from sme.organizations.models import Organization
+from sme.organizations.permissions import organization_people
 
 from .models import AssessmentResponse, Questionnaire, ResponseStatus, VerifiedScore
 from .peers import peer_keys_for
@@ -46,7 +49,7 @@ def response_start(
     """A new draft of ``questionnaire`` for the enterprise, or its unfinished draft if there is one
     (an enterprise has at most one draft per questionnaire version)."""
     _require_member(actor, organization)
-    today = timezone.localdate()
+    today = clock.today()
     if questionnaire.effective_from > today or (
         questionnaire.effective_to is not None and today >= questionnaire.effective_to
     ):
@@ -72,7 +75,7 @@ def response_start(
         "assessment_response.start",
         actor=actor,
         obj=response,
-        summary=_("开始填写评测：%(q)s") % {"q": questionnaire.name},
+        summary=msg("开始填写评测：%(q)s", q=questionnaire.name),
     )
     return response
 
@@ -107,22 +110,21 @@ def response_save_draft(
         ) from exc
     merged = {k: v for k, v in response.answers.items() if k not in page_keys and k in instrument.items}
     merged.update(clean)
-    updated = AssessmentResponse.objects.filter(
-        pk=response.pk, status=ResponseStatus.DRAFT, version=expected_version
-    ).update(answers=merged, version=F("version") + 1, updated_at=timezone.now())
-    if updated == 0:
+    # Submitting bumps the version too, so a page read before the submission cannot overwrite it.
+    try:
+        return update_versioned(
+            response,
+            expected_version=expected_version,
+            conflict_message=_(
+                "在您填写期间，其他成员修改了这份评测。您的修改未保存，请刷新后重新填写本页。"
+            ),
+            answers=merged,
+        )
+    except Conflict:
         response.refresh_from_db()
         if response.status != ResponseStatus.DRAFT:
-            raise Conflict(_("该评测刚刚已由其他成员提交，您的修改未保存。"))
-        raise Conflict(_("在您填写期间，其他成员修改了这份评测。您的修改未保存，请刷新后重新填写本页。"))
-    response.refresh_from_db()
-    return response
-
-
-def missing_items(response: AssessmentResponse) -> list[str]:
-    """Keys of the items still unanswered, in questionnaire order."""
-    instrument = instrument_for(response.questionnaire_id)
-    return [k for k in instrument.items if response.answers.get(k) in (None, "", [])]
+            raise Conflict(_("该评测刚刚已由其他成员提交，您的修改未保存。")) from None
+        raise
 
 
 @transaction.atomic
@@ -137,7 +139,7 @@ def response_submit(*, actor: Any, response: AssessmentResponse, pledge: bool) -
     if response.status != ResponseStatus.DRAFT:
         raise Conflict(_("该评测已提交，不能重复提交。"))
     instrument = instrument_for(response.questionnaire_id)
-    today = timezone.localdate()
+    today = clock.today()
     rule = instrument.level_rule_on(today)
     try:
         result = score(instrument, response.answers, rule=rule)
@@ -146,14 +148,14 @@ def response_submit(*, actor: Any, response: AssessmentResponse, pledge: bool) -
             exc, _("还有%(n)s题未完成或需要修改，完成后才能提交。") % {"n": len(exc.problems)}
         ) from exc
     keys = peer_keys_for(response.organization)
-    now = timezone.now()
+    now = clock.now()
     AssessmentResponse.objects.filter(
         organization_id=response.organization_id,
         questionnaire_id=response.questionnaire_id,
         status=ResponseStatus.SUBMITTED,
         is_latest=True,
     ).update(is_latest=False)
-    submitted = apply_transition(
+    return apply_transition(
         workflow=RESPONSE,
         obj=response,
         action="submit",
@@ -183,8 +185,6 @@ def response_submit(*, actor: Any, response: AssessmentResponse, pledge: bool) -
             "version": F("version") + 1,
         },
     )
-    assert isinstance(submitted, AssessmentResponse)
-    return submitted
 
 
 @transaction.atomic
@@ -203,26 +203,9 @@ def response_delete_draft(*, actor: Any, response: AssessmentResponse) -> None:
         object_type=AssessmentResponse._meta.label_lower,
         object_id=response.pk,
         object_label=str(response),
-        summary=_("删除评测草稿（已答%(n)s题）") % {"n": answered},
+        summary=msg("删除评测草稿（已答%(n)s题）", n=answered),
         changes={"status": [ResponseStatus.DRAFT, None]},
     )
-
-
-def _parse_total(raw: Any, most: Decimal) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        value = Decimal("NaN")
-    if not value.is_finite():
-        message = _("请填写现场评定得分（数字）。")
-        raise InvalidInput(message, {"total": [message]})
-    if value < 0 or value > most:
-        message = _("现场评定得分应在 0 到 %(max)s 之间。") % {"max": format(most.normalize(), "f")}
-        raise InvalidInput(message, {"total": [message]})
-    if value != value.quantize(Decimal("0.001")):
-        message = _("现场评定得分最多保留三位小数。")
-        raise InvalidInput(message, {"total": [message]})
-    return value
 
 
 @transaction.atomic
@@ -234,24 +217,26 @@ def verified_score_record(
     kept beside the self-assessed one and graded by the same level rule; the newest one stands."""
     if not can_verify(actor, response):
         raise NotAllowed(_("只有企业所在区县或所在城市的主管部门可以录入现场评定结果。"))
-    most = response.max_score or Decimal(100)
-    value = _parse_total(total, most)
-    problems: dict[str, list[str]] = {}
-    today = timezone.localdate()
+    most = Decimal(format((response.max_score or Decimal(100)).normalize(), "f"))
+    problems = parsing.Problems()
+    value = parsing.number(
+        total, "total", problems, label=_("现场评定得分"), places=3, maximum=most, required=True
+    )
+    today = clock.today()
     if evaluated_on is None:
-        problems["evaluated_on"] = [_("请填写现场评定日期。")]
+        problems.add("evaluated_on", _("请填写现场评定日期。"))
     elif evaluated_on > today:
-        problems["evaluated_on"] = [_("现场评定日期不能晚于今天。")]
+        problems.add("evaluated_on", _("现场评定日期不能晚于今天。"))
     elif response.submitted_at and evaluated_on < timezone.localdate(response.submitted_at):
-        problems["evaluated_on"] = [_("现场评定日期不能早于企业提交评测的日期。")]
+        problems.add("evaluated_on", _("现场评定日期不能早于企业提交评测的日期。"))
     note = (note or "").strip()
     if not note:
-        problems["note"] = [_("请写明现场评定的依据和发现。")]
+        problems.add("note", _("请写明现场评定的依据和发现。"))
     elif len(note) > NOTE_MAX_LENGTH:
-        problems["note"] = [_("评定说明不能超过%(n)s字。") % {"n": NOTE_MAX_LENGTH}]
+        problems.add("note", _("评定说明不能超过%(n)s字。") % {"n": NOTE_MAX_LENGTH})
     if problems:
-        raise InvalidInput(next(iter(problems.values()))[0], problems)
-    assert evaluated_on is not None
+        problems.raise_if_any(next(iter(problems.by_field.values()))[0])
+    assert value is not None and evaluated_on is not None
     instrument = instrument_for(response.questionnaire_id)
     rule = instrument.level_rule(response.level_rule_key) or instrument.level_rule_on(evaluated_on)
     ratings = [
@@ -275,19 +260,19 @@ def verified_score_record(
         "assessment_response.verified_score",
         actor=actor,
         obj=response,
-        summary=_("录入现场评定：%(total)s 分，%(level)s（自评 %(self)s 分，%(self_level)s）")
-        % {"total": value, "level": label, "self": response.total, "self_level": response.level_label},
+        summary=msg(
+            "录入现场评定：%(total)s 分，%(level)s（自评 %(self)s 分，%(self_level)s）",
+            total=value,
+            level=label,
+            self=response.total,
+            self_level=response.level_label,
+        ),
         changes={"verified_total": [None, str(value)], "verified_level": [None, label]},
     )
-    members = [
-        m.user
-        for m in response.organization.memberships.filter(status=MembershipStatus.ACTIVE).select_related(
-            "user"
-        )
-    ]
     notify(
-        members,
-        title=_("主管部门已录入现场评定结果：%(level)s") % {"level": label},
+        organization_people(response.organization_id, managers_only=False),
+        title=msg("主管部门已录入现场评定结果：%(level)s", level=label),
         url=reverse("assessment:report", args=[response.pk]),
+        event="assessment",
     )
     return verified

@@ -10,22 +10,17 @@ from django.utils.translation import gettext as _
 from sme.accounts.models import Role
 from sme.core.todos import Todo
 
-from .models import AssessmentResponse, ResponseStatus
+from . import selectors
 from .selectors import enterprises_of
 
 
 def todos_for(user: Any) -> list[Todo]:
     if getattr(user, "role", None) != Role.ENTERPRISE:
         return []
-    orgs = list(enterprises_of(user).values_list("pk", flat=True))
-    if not orgs:
+    if not enterprises_of(user).exists():
         return []
     items: list[Todo] = []
-    drafts = (
-        AssessmentResponse.objects.filter(organization_id__in=orgs, status=ResponseStatus.DRAFT)
-        .select_related("questionnaire", "organization")
-        .order_by("-updated_at")
-    )
+    drafts = list(selectors.drafts_of_member(user))
     for draft in drafts:
         items.append(
             Todo(
@@ -36,12 +31,7 @@ def todos_for(user: Any) -> list[Todo]:
                 level="warning",
             )
         )
-    if (
-        not drafts
-        and not AssessmentResponse.objects.filter(
-            organization_id__in=orgs, status=ResponseStatus.SUBMITTED
-        ).exists()
-    ):
+    if not drafts and not selectors.has_submitted(user):
         items.append(
             Todo(
                 _("开展数字化水平评测"),

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,19 +13,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sme.accounts.models import OFFICER_ROLES, Role
-from sme.core import audit
+from sme.core import audit, clock
 from sme.core.errors import InvalidInput, ServiceError
 from sme.core.forms import apply_service_errors
+from sme.core.messages import msg
 from sme.core.pagination import paginate
 from sme.core.pdf import PDF_CONTENT_TYPE, render_pdf
 from sme.core.typing import AuthenticatedRequest
 
 from . import selectors, services
 from .forms import DimensionPageForm, PledgeForm, ResponseFilterForm, VerifiedScoreForm
-from .models import AssessmentResponse, Questionnaire, VerifiedScore
+from .instrument import Instrument
+from .models import AssessmentResponse
 from .permissions import can_take, can_verify
 from .report import build_report
-from .scoring import Instrument
 
 
 def _response_or_404(request: HttpRequest, pk: int) -> AssessmentResponse:
@@ -47,7 +47,7 @@ def _audit_view(request: AuthenticatedRequest, response: AssessmentResponse, wha
             f"assessment_response.{what}",
             actor=request.user,
             obj=response,
-            summary=_("查看企业评测结果") if what == "view" else _("下载企业评测报告PDF"),
+            summary=msg("查看企业评测结果") if what == "view" else msg("下载企业评测报告PDF"),
         )
 
 
@@ -95,7 +95,7 @@ def start(request: AuthenticatedRequest, code: str) -> HttpResponse:
         org_pk = int(request.POST.get("organization", ""))
     except ValueError:
         org_pk = 0
-    org = selectors.enterprises_of(request.user).filter(pk=org_pk).first()
+    org = selectors.enterprise_of_member(request.user, org_pk)
     if org is None:
         raise Http404(_("企业不存在，或您不是该企业的成员。"))
     try:
@@ -218,7 +218,7 @@ def submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("评测已提交。以下是您的评测报告。"))
             return redirect("assessment:report", pk=response.pk)
-    missing = set(services.missing_items(response))
+    missing = set(selectors.missing_items(response))
     progress = _page_progress(instrument, response.answers)
     for row in progress:
         row["missing"] = [i for i in row["dimension"].items if i.key in missing]
@@ -283,7 +283,7 @@ def report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _audit_view(request, response, "pdf")
     pdf = render_pdf(
         "assessment/report_pdf.html",
-        {"report": data, "response": response, "generated_at": timezone.localtime()},
+        {"report": data, "response": response, "generated_at": timezone.localtime(clock.now())},
     )
     result = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
     stamp = timezone.localtime(response.submitted_at).strftime("%Y%m%d") if response.submitted_at else ""
@@ -301,7 +301,7 @@ def verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response = _response_or_404(request, pk)
     if not can_verify(request.user, response):
         raise PermissionDenied(_("只有企业所在区县或所在城市的主管部门可以录入现场评定结果。"))
-    form = VerifiedScoreForm(request.POST or None, initial={"evaluated_on": timezone.localdate()})
+    form = VerifiedScoreForm(request.POST or None, initial={"evaluated_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.verified_score_record(
@@ -322,7 +322,7 @@ def verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "response": response,
             "form": form,
-            "earlier": response.verified_scores.select_related("recorded_by").order_by("-created_at"),
+            "earlier": selectors.verified_scores_of(response),
         },
     )
 
@@ -333,17 +333,10 @@ def response_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not _is_officer_view(user):
         raise PermissionDenied(_("只有主管部门和平台管理员可以浏览企业评测列表。"))
-    questionnaires = list(Questionnaire.objects.order_by("code", "-effective_from"))
-    codes = list(dict.fromkeys((q.code, q.name) for q in questionnaires))
-    levels: dict[str, str] = {}
-    for q in questionnaires:
-        for rule in selectors.instrument_for(q).level_rules:
-            levels.setdefault(rule.below_key, rule.below_label)
-            for level in rule.levels:
-                levels.setdefault(level.key, level.label)
+    codes, levels = selectors.response_filter_choices()
     show_district = user.role == Role.CITY_OFFICER or user.is_platform_admin
     form = ResponseFilterForm(
-        request.GET or None, questionnaires=codes, levels=list(levels.items()), show_district=show_district
+        request.GET or None, questionnaires=codes, levels=levels, show_district=show_district
     )
     filters = form.cleaned_data if form.is_valid() else {}
     district = filters.get("district")
@@ -354,6 +347,6 @@ def response_list(request: AuthenticatedRequest) -> HttpResponse:
         district_id=district.pk if district else None,
         verified=filters.get("verified", ""),
         q=filters.get("q", ""),
-    ).annotate(has_verified=Exists(VerifiedScore.objects.filter(response=OuterRef("pk"))))
+    )
     page = paginate(qs, request.GET.get("page"))
     return render(request, "assessment/list.html", {"form": form, "page": page})

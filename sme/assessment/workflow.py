@@ -7,7 +7,7 @@ Mirrored in docs/workflows/assessment-response.md.
 
 from django.utils.translation import gettext_lazy
 
-from sme.core.workflow import Transition, Workflow
+from sme.core.workflow import Workflow, transition
 
 from .models import ResponseStatus as S
 
@@ -19,12 +19,6 @@ RESPONSE = Workflow(
     status_labels={s.value: s.label for s in S},
     role_labels={ENTERPRISE_MEMBER: gettext_lazy("企业的在册成员（企业用户）")},
     transitions=(
-        Transition(
-            "submit",
-            frozenset({S.DRAFT}),
-            S.SUBMITTED,
-            frozenset({ENTERPRISE_MEMBER}),
-            gettext_lazy("提交评测"),
-        ),
+        transition("submit", {S.DRAFT}, S.SUBMITTED, {ENTERPRISE_MEMBER}, gettext_lazy("提交评测")),
     ),
 )

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from .size_class import (
     BANDS,
+    BOUND_PATTERN,
+    FIGURE_PATTERN,
     INDICATOR_NAMES,
     INDICATOR_UNITS,
     INDICATORS,
@@ -108,8 +110,10 @@ class Classifier:
             self._no_figures = _("尚未填写年度数据（从业人员、营业收入、资产总额），不能划型。")
             self._separator = "，"
             self._ignored: dict[tuple[str, ...], str] = {}
+            self._figure = str(FIGURE_PATTERN)
+            bound_pattern = str(BOUND_PATTERN)
             self._bounds = {
-                (number, band, k): f"{_fmt(bound)} {self._units[k]}"
+                (number, band, k): bound_pattern % {"value": _fmt(bound), "unit": self._units[k]}
                 for number, group in rules.groups.items()
                 for band in BANDS
                 for k, bound in group.thresholds[band].items()
@@ -189,7 +193,10 @@ class Classifier:
         size = "micro"
         number = group.number
         names, units = self._names, self._units
-        texts = {k: f"{names[k]} {_fmt(v)} {units[k]}" for k, v in figures.items()}
+        pattern = self._figure
+        texts = {
+            k: pattern % {"name": names[k], "value": _fmt(v), "unit": units[k]} for k, v in figures.items()
+        }
         bound_texts = self._bounds
         for band in BANDS:
             bounds = group.thresholds[band]

@@ -8,14 +8,13 @@ range from 微型 to 中型, and one enterprise is a 大型 manufacturer so ever
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
-from sme.core import audit
+from sme.core import audit, clock
+from sme.core.messages import msg
 from sme.organizations.models import Organization, OrganizationKind
 
 from .models import EnterpriseProfile, EnterpriseYearFigures
@@ -65,7 +64,7 @@ def _profile_for(name: str) -> tuple[str, tuple[int, int, int]]:
 @transaction.atomic
 def load_demo_enterprises() -> int:
     """Profiles and figures for demo enterprises that have none yet; returns how many were added."""
-    today = dt.date.today()
+    today = clock.today()
     classifier = classifier_on(today)
     latest_year = today.year - 1
     added = 0
@@ -102,10 +101,10 @@ def load_demo_enterprises() -> int:
             is_tech_sme="科技" in org.name or "数据" in org.name,
             is_specialized_new="齿轮" in org.name or "模具" in org.name or "智能装备" in org.name,
             is_high_tech="数据" in org.name or "智能装备" in org.name,
-            classified_at=timezone.now(),
+            classified_at=clock.now(),
             **result.as_fields(),
         )
         added += 1
     if added:
-        audit.record("demo.enterprises", summary=f"载入演示企业档案：{added} 家（各两年数据）")
+        audit.record("demo.enterprises", summary=msg("载入演示企业档案：%(n)s 家（各两年数据）", n=added))
     return added

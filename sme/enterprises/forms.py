@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from django import forms
@@ -8,14 +7,14 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.core import clock
 from sme.core.forms import BootstrapFormMixin
 from sme.regions.models import Region
 from sme.regions.selectors import districts
 
 from .importing.fields import IMPORT_FIELDS
-from .models import EnterpriseImport, EnterpriseProfile, EnterpriseYearFigures, SizeClass
+from .models import FIRST_YEAR, EnterpriseImport, EnterpriseProfile, EnterpriseYearFigures, SizeClass
 from .selectors import FLAGS, UNCLASSIFIED, industry_entry, industry_sections
-from .services import FIRST_YEAR
 
 
 class EnterpriseProfileForm(BootstrapFormMixin, forms.Form):
@@ -71,15 +70,15 @@ class YearFiguresForm(BootstrapFormMixin, forms.Form):
     def __init__(
         self, *args: Any, version: int, row: EnterpriseYearFigures | None = None, **kwargs: Any
     ) -> None:
-        initial: dict[str, Any] = {"version": version, "year": dt.date.today().year - 1}
+        initial: dict[str, Any] = {"version": version, "year": clock.today().year - 1}
         if row is not None:
             initial.update(
                 year=row.year, employees=row.employees, revenue_wan=row.revenue_wan, assets_wan=row.assets_wan
             )
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        cast(forms.IntegerField, self.fields["year"]).max_value = dt.date.today().year
-        self.fields["year"].widget.attrs["max"] = dt.date.today().year
+        cast(forms.IntegerField, self.fields["year"]).max_value = clock.today().year
+        self.fields["year"].widget.attrs["max"] = clock.today().year
         for name in ("employees", "revenue_wan", "assets_wan"):
             self.fields[name].widget.attrs["inputmode"] = "decimal"
 
@@ -169,7 +168,7 @@ class ImportMappingForm(BootstrapFormMixin, forms.Form):
             initial[f"col_{f.key}"] = "" if index is None else str(index)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        cast(forms.IntegerField, self.fields["default_year"]).max_value = dt.date.today().year
+        cast(forms.IntegerField, self.fields["default_year"]).max_value = clock.today().year
         choices = [("", _("— 不导入 —"))] + [
             (str(i), _("第 %(n)s 列：%(name)s") % {"n": i + 1, "name": name or _("（无列名）")})
             for i, name in enumerate(job.columns)

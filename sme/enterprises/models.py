@@ -6,6 +6,8 @@ the classifier itself is pure (``size_class.py``) and works on a snapshot built 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +87,13 @@ class IndustryCode(models.Model):
         return f"{self.code} {self.name}"
 
 
+# The figures an enterprise or a registry file may give: years from FIRST_YEAR to this year, 万元
+# amounts of 18 digits with DECIMAL_PLACES decimals (to the 元).
+FIRST_YEAR = 2000
+MAX_WAN = Decimal("99999999999999")
+DECIMAL_PLACES = 4
+
+
 class SizeClass(models.TextChoices):
     LARGE = "large", _("大型")
     MEDIUM = "medium", _("中型")
@@ -135,7 +144,7 @@ class EnterpriseProfile(models.Model):
         verbose_name_plural = _("企业档案")
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.industry_code}"
+        return _("%(enterprise)s的企业档案") % {"enterprise": self.organization}
 
 
 class EnterpriseYearFigures(models.Model):
@@ -168,7 +177,7 @@ class EnterpriseYearFigures(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.year}"
+        return _("%(enterprise)s %(year)s 年度数据") % {"enterprise": self.organization, "year": self.year}
 
 
 class ImportStatus(models.TextChoices):

@@ -12,36 +12,23 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
+
+from sme.core import clock
 
 from .classification import Classifier
+from .importing.sql import json_value, stored_decimal
 from .models import EnterpriseProfile, EnterpriseYearFigures
 
 CHUNK = 10_000
-FOUR_PLACES = Decimal("0.0001")
 
 
 @dataclass
 class ReclassifyResult:
     total: int = 0
     changed: int = 0
-
-
-def _decimal(value: Any) -> Decimal | None:
-    """SQLite gives 万元 amounts as int or float, PostgreSQL as Decimal."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value)).quantize(FOUR_PLACES)
-    return Decimal(value)
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def _chunk(last: int) -> tuple[list[tuple[Any, ...]], dict[int, tuple[Any, ...]]]:
@@ -106,7 +93,7 @@ def reclassify_all(
 ) -> ReclassifyResult:
     result = ReclassifyResult()
     encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    stamp = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    stamp = connection.ops.adapt_datetimefield_value(now or clock.now())
     last = 0
     while True:
         profiles, latest = _chunk(last)
@@ -118,15 +105,15 @@ def reclassify_all(
             if f is None:
                 new = classifier.classify(code, None, None, None, None)
             else:
-                new = classifier.classify(code, f[1], f[2], _decimal(f[3]), _decimal(f[4]))
+                new = classifier.classify(code, f[1], f[2], stored_decimal(f[3]), stored_decimal(f[4]))
             reasons_text = encode(new.reasons)
             if (
                 size == new.size_class
                 and group == new.group
                 and version == new.standard_version
                 and year == new.figures_year
-                and (reasons == reasons_text or _json(reasons) == new.reasons)
-                and _json(figures) == new.figures
+                and (reasons == reasons_text or json_value(reasons) == new.reasons)
+                and json_value(figures) == new.figures
             ):
                 continue
             changed.append(

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sme.accounts.models import Role
+from sme.core import clock
 from sme.core import data_versions as versions
 from sme.organizations.models import Organization, OrganizationKind
 from sme.organizations.selectors import organizations_visible_to
@@ -26,12 +29,13 @@ from .models import (
     EnterpriseImport,
     EnterpriseProfile,
     EnterpriseYearFigures,
+    ImportStatus,
     IndustryCode,
     SizeClass,
     SizeStandard,
 )
 from .permissions import import_region_ids
-from .size_class import Rules, SizeInputError, rules_from_data
+from .size_class import Rules, SizeInputError, SizeResult, classify, rules_from_data
 
 DATA = "enterprises"
 
@@ -79,6 +83,18 @@ def rules_on(on: dt.date) -> Rules:
     if not in_force:
         raise SizeInputError([("on", _("%(date)s 没有施行中的企业划型标准。") % {"date": on.isoformat()})])
     return max(in_force, key=lambda r: r.effective_from)
+
+
+def size_class_on(
+    industry_code: str,
+    employees: int | None,
+    revenue_wan: Decimal | None,
+    assets_wan: Decimal | None,
+    on: dt.date | None = None,
+) -> SizeResult:
+    """``size_class.classify`` by the standard in force on ``on`` (default: the platform's today)."""
+    day = on or clock.today()
+    return classify(industry_code, employees, revenue_wan, assets_wan, on, standard=rules_on(day))
 
 
 def industry_choices() -> list[IndustryCode]:
@@ -235,6 +251,10 @@ def figures_of(organization: Organization) -> list[EnterpriseYearFigures]:
     return list(EnterpriseYearFigures.objects.filter(organization=organization).order_by("-year"))
 
 
+def figures_of_year(organization: Organization, year: int) -> EnterpriseYearFigures | None:
+    return EnterpriseYearFigures.objects.filter(organization=organization, year=year).first()
+
+
 def latest_figures(organization_id: int) -> EnterpriseYearFigures | None:
     return EnterpriseYearFigures.objects.filter(organization_id=organization_id).order_by("-year").first()
 
@@ -257,6 +277,22 @@ def imports_visible_to(user: Any) -> QuerySet[EnterpriseImport]:
 
 def import_for(user: Any, pk: int) -> EnterpriseImport | None:
     return imports_visible_to(user).filter(pk=pk).first()
+
+
+def earlier_import_of(user: Any, job: EnterpriseImport) -> EnterpriseImport | None:
+    """The latest finished import of the same file (same SHA-256) that ``user`` may see, if any."""
+    return (
+        imports_visible_to(user)
+        .filter(sha256=job.sha256, status=ImportStatus.DONE)
+        .exclude(pk=job.pk)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def import_max_bytes() -> int:
+    """Registry files are far larger than uploaded materials: 500 MB unless configured."""
+    return int(getattr(settings, "ENTERPRISE_IMPORT_MAX_BYTES", 500 * 1024 * 1024))
 
 
 @dataclass(frozen=True)

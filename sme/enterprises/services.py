@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
+from sme.core import audit, clock
 from sme.core.errors import Conflict, InvalidInput, NotAllowed
+from sme.core.messages import msg
+from sme.core.versioning import update_versioned
 from sme.core.workflow import apply_transition
 from sme.organizations.models import Organization, OrganizationKind
 from sme.regions.models import Region
@@ -31,14 +30,21 @@ from sme.regions.models import Region
 from .classification import FIELDS, Classification, Classifier
 from .importing import reader
 from .importing.fields import IMPORT_FIELDS, REQUIRED_KEYS, guess_mapping, guess_year
-from .models import EnterpriseImport, EnterpriseProfile, EnterpriseYearFigures, ImportStatus
+from .importing.runner import local_path
+from .models import (
+    DECIMAL_PLACES,
+    FIRST_YEAR,
+    MAX_WAN,
+    EnterpriseImport,
+    EnterpriseProfile,
+    EnterpriseYearFigures,
+    ImportStatus,
+)
 from .permissions import can_edit_enterprise, can_import, import_district, import_roles
-from .selectors import IndustryEntry, classifier_on, industry_entry
+from .selectors import IndustryEntry, classifier_on, import_max_bytes, industry_entry, latest_figures
+from .tasks import run_import
 from .workflow import IMPORT, IMPORTER
 
-FIRST_YEAR = 2000
-MAX_WAN = Decimal("99999999999999")  # 18 digits with 4 decimals
-DECIMAL_PLACES = 4
 PROFILE_FIELDS = ("industry_code", "is_tech_sme", "is_specialized_new", "is_high_tech")
 
 
@@ -51,7 +57,7 @@ def _conflict() -> Conflict:
 # --- validation -----------------------------------------------------------------------------------
 
 
-def validated_industry_code(raw: str) -> IndustryEntry:
+def _validated_industry_code(raw: str) -> IndustryEntry:
     """The GB/T 4754-2017 code as loaded (or a 3–4 digit code below a loaded 大类), else InvalidInput."""
     code = (raw or "").strip().upper()
     if not code:
@@ -64,8 +70,8 @@ def validated_industry_code(raw: str) -> IndustryEntry:
     return entry
 
 
-def year_problem(year: int | None, today: dt.date | None = None) -> str | None:
-    last = (today or dt.date.today()).year
+def _year_problem(year: int | None, today: dt.date | None = None) -> str | None:
+    last = (today or clock.today()).year
     if year is None:
         return _("请填写年度。")
     if not FIRST_YEAR <= year <= last:
@@ -73,7 +79,7 @@ def year_problem(year: int | None, today: dt.date | None = None) -> str | None:
     return None
 
 
-def wan_problem(name: str, value: Decimal | None) -> str | None:
+def _wan_problem(name: str, value: Decimal | None) -> str | None:
     """Why a 万元 amount is refused, or None."""
     if value is None:
         return None
@@ -89,7 +95,7 @@ def wan_problem(name: str, value: Decimal | None) -> str | None:
     return None
 
 
-def employees_problem(value: int | None) -> str | None:
+def _employees_problem(value: int | None) -> str | None:
     if value is None:
         return None
     if value < 0:
@@ -99,19 +105,10 @@ def employees_problem(value: int | None) -> str | None:
     return None
 
 
-def to_decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return Decimal("NaN")
-
-
 # --- classification -------------------------------------------------------------------------------
 
 
-def classification_for(
+def _classification_for(
     industry_code: str, figures: EnterpriseYearFigures | None, classifier: Classifier
 ) -> Classification:
     if figures is None:
@@ -124,10 +121,6 @@ def classification_for(
 def _classification_changes(profile: EnterpriseProfile, result: Classification) -> dict[str, Any]:
     new = result.as_fields()
     return {k: new[k] for k in FIELDS if getattr(profile, k) != new[k]}
-
-
-def _latest_figures(organization: Organization) -> EnterpriseYearFigures | None:
-    return EnterpriseYearFigures.objects.filter(organization=organization).order_by("-year").first()
 
 
 # --- writes ---------------------------------------------------------------------------------------
@@ -157,13 +150,13 @@ def _save_profile(
 ) -> EnterpriseProfile:
     if any(k in changes for k in FIELDS):
         changes["classified_at"] = now
-    updated = EnterpriseProfile.objects.filter(pk=profile.pk, version=expected_version).update(
-        **changes, version=F("version") + 1, updated_at=now
+    return update_versioned(
+        profile,
+        expected_version=expected_version,
+        conflict_message=_conflict().message,
+        **changes,
+        updated_at=now,
     )
-    if updated == 0:
-        raise _conflict()
-    profile.refresh_from_db()
-    return profile
 
 
 def _size_audit(before: dict[str, Any], profile: EnterpriseProfile) -> dict[str, Any]:
@@ -185,7 +178,7 @@ def enterprise_profile_update(
     """Set the industry code and flags, and recompute the size class. ``expected_version`` is the
     profile version the form was read at (1 for an enterprise without a profile yet)."""
     _check_enterprise(actor, organization)
-    entry = validated_industry_code(industry_code)
+    entry = _validated_industry_code(industry_code)
     profile = _profile_for_update(organization)
     if profile.version != expected_version:
         raise _conflict()
@@ -197,17 +190,17 @@ def enterprise_profile_update(
         "is_high_tech": bool(is_high_tech),
     }
     changes = {k: v for k, v in values.items() if getattr(profile, k) != v}
-    result = classification_for(entry.code, _latest_figures(organization), classifier_on(dt.date.today()))
+    result = _classification_for(entry.code, latest_figures(organization.pk), classifier_on(clock.today()))
     changes.update(_classification_changes(profile, result))
     if not changes:
         return profile
     before = {k: getattr(profile, k) for k in (*values, *FIELDS)}
-    profile = _save_profile(profile, expected_version, changes, timezone.now())
+    profile = _save_profile(profile, expected_version, changes, clock.now())
     audit.record(
         "enterprise.profile_update",
         actor=actor,
         obj=organization,
-        summary=_("修改企业档案"),
+        summary=msg("修改企业档案"),
         changes={
             **audit.diff(
                 {k: before[k] for k in PROFILE_FIELDS}, {k: getattr(profile, k) for k in PROFILE_FIELDS}
@@ -233,13 +226,13 @@ def enterprise_figures_set(
     class from the latest year's figures. A blank figure is stored as unknown."""
     _check_enterprise(actor, organization)
     problems: dict[str, list[str]] = {}
-    if problem := year_problem(year):
+    if problem := _year_problem(year):
         problems["year"] = [problem]
-    if problem := employees_problem(employees):
+    if problem := _employees_problem(employees):
         problems["employees"] = [problem]
-    if problem := wan_problem(_("营业收入"), revenue_wan):
+    if problem := _wan_problem(_("营业收入"), revenue_wan):
         problems["revenue_wan"] = [problem]
-    if problem := wan_problem(_("资产总额"), assets_wan):
+    if problem := _wan_problem(_("资产总额"), assets_wan):
         problems["assets_wan"] = [problem]
     if not problems and employees is None and revenue_wan is None and assets_wan is None:
         problems["__all__"] = [_("请至少填写一项：从业人员、营业收入或资产总额。")]
@@ -254,14 +247,14 @@ def enterprise_figures_set(
     figure_changes = {k: v for k, v in values.items() if before_figures[k] != v}
     if row is not None and not figure_changes:
         return row
-    now = timezone.now()
+    now = clock.now()
     if row is None:
         row = EnterpriseYearFigures.objects.create(organization=organization, year=year, **values)
     else:
         EnterpriseYearFigures.objects.filter(pk=row.pk).update(**figure_changes, updated_at=now)
         row.refresh_from_db()
-    result = classification_for(
-        profile.industry_code, _latest_figures(organization), classifier_on(now.date())
+    result = _classification_for(
+        profile.industry_code, latest_figures(organization.pk), classifier_on(now.date())
     )
     changes = _classification_changes(profile, result)
     before = {k: getattr(profile, k) for k in FIELDS}
@@ -270,7 +263,7 @@ def enterprise_figures_set(
         "enterprise.figures_set",
         actor=actor,
         obj=organization,
-        summary=_("填报 %(year)s 年度数据") % {"year": year},
+        summary=msg("填报 %(year)s 年度数据", year=year),
         changes={
             **{f"{year}.{k}": v for k, v in audit.diff(before_figures, values).items()},
             **_size_audit(before, profile),
@@ -280,11 +273,6 @@ def enterprise_figures_set(
 
 
 # --- registry import ------------------------------------------------------------------------------
-
-
-def import_max_bytes() -> int:
-    """Registry files are far larger than uploaded materials: 500 MB unless configured."""
-    return int(getattr(settings, "ENTERPRISE_IMPORT_MAX_BYTES", 500 * 1024 * 1024))
 
 
 def _file_error(message: str) -> InvalidInput:
@@ -353,7 +341,7 @@ def enterprise_import_upload(
         "enterprise_import.upload",
         actor=actor,
         obj=job,
-        summary=_("上传企业名录：%(file)s") % {"file": file_name},
+        summary=msg("上传企业名录：%(file)s", file=file_name),
         changes={
             "file_name": file_name,
             "sha256": found.sha256,
@@ -379,8 +367,6 @@ def enterprise_import_set_header(
         raise Conflict(_("导入已开始，不能再修改设置。"))
     if header_rows not in (1, 2) or not 1 <= header_row <= 50:
         raise InvalidInput(_("表头位置无效。"), {"header_row": [_("表头位置无效。")]})
-    from .importing.runner import local_path
-
     try:
         with local_path(job) as path:
             seen = reader.inspect(path, job.file_format, job.encoding, header_row, header_rows)
@@ -393,7 +379,7 @@ def enterprise_import_set_header(
         preview=seen.preview,
         mapping=guess_mapping(seen.columns),
         default_year=guess_year(seen.columns) or job.default_year,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     if updated == 0:
         raise Conflict(_("导入已开始，不能再修改设置。"))
@@ -401,7 +387,7 @@ def enterprise_import_set_header(
     return job
 
 
-def mapping_problems(
+def _mapping_problems(
     mapping: dict[str, int], columns: list[str], default_year: int | None
 ) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
@@ -425,7 +411,7 @@ def mapping_problems(
     if mapping.get("year") is None:
         if default_year is None:
             problems["default_year"] = [_("文件中没有“年度”列时，请填写数据年度。")]
-        elif problem := year_problem(default_year):
+        elif problem := _year_problem(default_year):
             problems["default_year"] = [problem]
     return problems
 
@@ -445,7 +431,7 @@ def enterprise_import_start(
     ``run_import`` picks it up after commit (in-process when no broker is configured); the
     management command passes ``background=False`` and runs it itself."""
     roles = _import_roles(actor, job, system)
-    problems = mapping_problems(mapping, list(job.columns), default_year)
+    problems = _mapping_problems(mapping, list(job.columns), default_year)
     if problems:
         raise InvalidInput(next(iter(problems.values()))[0], problems)
     job.mapping = dict(mapping)
@@ -459,10 +445,7 @@ def enterprise_import_start(
         roles=roles,
         updates={"mapping": job.mapping, "default_year": default_year, "keep_good_rows": keep_good_rows},
     )
-    assert isinstance(result, EnterpriseImport)
     if background:
-        from .tasks import run_import
-
         pk = result.pk
         transaction.on_commit(lambda: run_import.delay(pk))
     return result

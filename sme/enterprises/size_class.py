@@ -2,7 +2,7 @@
 
 ``classify`` works on a :class:`Rules` snapshot (one version of the standard plus the GB/T 4754-2017
 code list), built from the data files (:func:`rules_from_data`) or from the loaded rows
-(``selectors.rules_on``). Nothing here touches the database unless no snapshot is passed.
+(``selectors.rules_on``). Nothing here touches the database.
 
 The rule, as standards.md section 1 states it: each band (大型, 中型, 小型) has a lower bound for every
 indicator its group lists; the class is the highest band whose every lower bound is met ("N及以上" is
@@ -269,12 +269,22 @@ def _json_number(value: Figure) -> int | float:
     return value
 
 
+# How a figure and a bound read in a reason ("从业人员 50 人", "300 万元"): patterns, so that a language
+# may order the name, the number and the unit its own way.
+FIGURE_PATTERN = gettext_lazy("%(name)s %(value)s %(unit)s")
+BOUND_PATTERN = gettext_lazy("%(value)s %(unit)s")
+
+
 def _figure_text(indicator: str, value: Figure) -> str:
-    return f"{INDICATOR_NAMES[indicator]} {_fmt(value)} {INDICATOR_UNITS[indicator]}"
+    return str(FIGURE_PATTERN) % {
+        "name": INDICATOR_NAMES[indicator],
+        "value": _fmt(value),
+        "unit": INDICATOR_UNITS[indicator],
+    }
 
 
 def _bound_text(indicator: str, value: Decimal) -> str:
-    return f"{_fmt(value)} {INDICATOR_UNITS[indicator]}"
+    return str(BOUND_PATTERN) % {"value": _fmt(value), "unit": INDICATOR_UNITS[indicator]}
 
 
 def _indicator_list(indicators: Sequence[str]) -> str:
@@ -329,19 +339,17 @@ def classify(
     revenue_wan: Decimal | None,
     assets_wan: Decimal | None,
     on: dt.date | None = None,
-    standard: Rules | None = None,
+    *,
+    standard: Rules,
 ) -> SizeResult:
-    """The size class of an enterprise in ``industry_code`` with the given yearly figures.
+    """The size class of an enterprise in ``industry_code`` with the given yearly figures, by
+    ``standard`` (``selectors.size_class_on`` takes the standard in force on a day).
 
     Figures the industry's group does not use are ignored; a missing or negative figure it needs
     raises :class:`SizeInputError` listing every problem, as does an unknown industry code. An
     industry the standard does not cover gives ``size=None`` with the reason, never a guess.
     """
-    if standard is None:
-        from .selectors import rules_on
-
-        standard = rules_on(on or dt.date.today())
-    elif on is not None and not standard.in_force(on):
+    if on is not None and not standard.in_force(on):
         raise SizeInputError(
             [
                 (

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
@@ -20,56 +19,62 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sme.core import clock, parsing
+
 from .selectors import industry_choices, rules_on
 from .size_class import INDICATOR_NAMES, INDICATOR_UNITS, SizeInputError, classify, resolve_industry
 
-_INTEGER = re.compile(r"^-?\d+$")
-_DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
-_MAX_LENGTH = 30
 FIELD_ORDER = {"industry": 0, "on": 0, "employees": 1, "revenue": 2, "assets": 3}
+# 万元 to the 元, as the enterprise figures are kept.
+WAN_PLACES = 4
 
 
-def _parse(field: str, raw: str | None) -> tuple[int | Decimal | None, str | None]:
-    """A figure from a query parameter: ``(value, None)`` or ``(None, Chinese problem)``."""
-    text = (raw or "").strip().replace(",", "").replace("，", "")
-    if not text:
-        return None, None
-    name, unit = INDICATOR_NAMES[field], INDICATOR_UNITS[field]
-    pattern = _INTEGER if field == "employees" else _DECIMAL
-    if len(text) > _MAX_LENGTH or not pattern.match(text):
-        if field == "employees":
-            message = _("从业人员应为不小于 0 的整数（人），收到“%(raw)s”。")
-        else:
-            message = _("%(name)s应为不小于 0 的数（%(unit)s，可带小数），收到“%(raw)s”。")
-        return None, message % {"name": name, "unit": unit, "raw": (raw or "").strip()[:_MAX_LENGTH]}
-    if text.startswith("-") and text.strip("-0.") != "":
-        return None, _("%(name)s不能为负数，收到“%(raw)s”。") % {"name": name, "raw": text}
-    value: int | Decimal = abs(int(text)) if field == "employees" else abs(Decimal(text))
-    return value, None
+@dataclass(frozen=True)
+class _Figures:
+    employees: int | None
+    revenue: Decimal | None
+    assets: Decimal | None
+    problems: list[tuple[str, str]]  # (field, Chinese problem) for each malformed figure
+
+
+def _figures(params: Mapping[str, str]) -> _Figures:
+    """The three figures of the query, read by ``sme.core.parsing`` ("1,500", "１５００" and "1500"
+    are the same number there as in every form of the platform)."""
+    problems = parsing.Problems()
+
+    def wan(field: str) -> Decimal | None:
+        label, unit = INDICATOR_NAMES[field], INDICATOR_UNITS[field]
+        return parsing.number(params.get(field), field, problems, label=label, places=WAN_PLACES, unit=unit)
+
+    employees = parsing.integer(
+        params.get("employees"),
+        "employees",
+        problems,
+        label=INDICATOR_NAMES["employees"],
+        unit=INDICATOR_UNITS["employees"],
+    )
+    revenue, assets = wan("revenue"), wan("assets")
+    found = [(field, message) for field, messages in problems.by_field.items() for message in messages]
+    return _Figures(employees, revenue, assets, found)
 
 
 def evaluate(params: Mapping[str, str], on: dt.date | None = None) -> tuple[int, dict[str, Any]]:
     """``(status, body)`` for the query: 200 with the result, or 400 with ``errors`` naming each
     missing or malformed input. A figure the industry's group does not use is ignored, even a
     malformed one; when the industry itself is wrong, every malformed figure is named as well."""
-    figures: dict[str, Any] = {}
-    problems: list[tuple[str, str]] = []
-    for field in ("employees", "revenue", "assets"):
-        value, problem = _parse(field, params.get(field))
-        figures[field] = value
-        if problem:
-            problems.append((field, problem))
+    figures = _figures(params)
+    problems = list(figures.problems)
     try:
-        rules = rules_on(on or dt.date.today())
+        rules = rules_on(on or clock.today())
         resolution = resolve_industry(params.get("industry", ""), rules)
         group = rules.groups[resolution.entry.group] if resolution.entry and resolution.entry.group else None
         used = set(group.indicators) if group else set()
         problems = [p for p in problems if p[0] in used]
         result = classify(
             params.get("industry", ""),
-            figures["employees"],
-            figures["revenue"],
-            figures["assets"],
+            figures.employees,
+            figures.revenue,
+            figures.assets,
             standard=rules,
         )
     except SizeInputError as exc:

@@ -27,7 +27,7 @@ from .forms import (
     YearFiguresForm,
 )
 from .importing.fields import IMPORT_FIELDS
-from .models import EnterpriseImport, EnterpriseYearFigures, ImportStatus
+from .models import EnterpriseImport, ImportStatus
 from .permissions import can_browse_enterprises, can_edit_enterprise, can_import, import_roles
 from .workflow import IMPORT, IMPORTER
 
@@ -133,10 +133,8 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def figures_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _editable_or_403(request, pk)
     profile = selectors.profile_of(org)
-    row = None
     year = request.GET.get("year", "")
-    if year.isdigit():
-        row = EnterpriseYearFigures.objects.filter(organization=org, year=int(year)).first()
+    row = selectors.figures_of_year(org, int(year)) if year.isdigit() else None
     form = YearFiguresForm(request.POST or None, version=profile.version, row=row)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -205,7 +203,7 @@ def import_list(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "can_upload": can_import(user),
-            "max_mb": services.import_max_bytes() // 2**20,
+            "max_mb": selectors.import_max_bytes() // 2**20,
         },
     )
 
@@ -213,18 +211,11 @@ def import_list(request: AuthenticatedRequest) -> HttpResponse:
 def _import_context(
     request: HttpRequest, job: EnterpriseImport, form: ImportMappingForm | None
 ) -> dict[str, Any]:
-    earlier = (
-        selectors.imports_visible_to(request.user)
-        .filter(sha256=job.sha256, status=ImportStatus.DONE)
-        .exclude(pk=job.pk)
-        .order_by("-created_at")
-        .first()
-    )
     return {
         "job": job,
         "form": form,
         "fields": IMPORT_FIELDS,
-        "earlier": earlier,
+        "earlier": selectors.earlier_import_of(request.user, job),
         "is_importer": IMPORTER in import_roles(request.user, job),
         "history": history(IMPORT, job),
         "poll_seconds": IMPORT_POLL_SECONDS,

@@ -6,7 +6,7 @@ management command) takes it from there. Mirrored in docs/workflows/enterprise-i
 
 from django.utils.translation import gettext_lazy
 
-from sme.core.workflow import Transition, Workflow
+from sme.core.workflow import Workflow, transition
 
 from .models import ImportStatus as S
 
@@ -19,13 +19,9 @@ IMPORT = Workflow(
     status_labels={s.value: s.label for s in S},
     role_labels={IMPORTER: gettext_lazy("导入人"), RUNNER: gettext_lazy("后台任务")},
     transitions=(
-        Transition(
-            "start", frozenset({S.UPLOADED}), S.QUEUED, frozenset({IMPORTER}), gettext_lazy("开始导入")
-        ),
-        Transition("begin", frozenset({S.QUEUED}), S.RUNNING, frozenset({RUNNER}), gettext_lazy("开始处理")),
-        Transition("finish", frozenset({S.RUNNING}), S.DONE, frozenset({RUNNER}), gettext_lazy("完成")),
-        Transition(
-            "fail", frozenset({S.QUEUED, S.RUNNING}), S.FAILED, frozenset({RUNNER}), gettext_lazy("失败")
-        ),
+        transition("start", {S.UPLOADED}, S.QUEUED, {IMPORTER}, gettext_lazy("开始导入")),
+        transition("begin", {S.QUEUED}, S.RUNNING, {RUNNER}, gettext_lazy("开始处理")),
+        transition("finish", {S.RUNNING}, S.DONE, {RUNNER}, gettext_lazy("完成")),
+        transition("fail", {S.QUEUED, S.RUNNING}, S.FAILED, {RUNNER}, gettext_lazy("失败")),
     ),
 )

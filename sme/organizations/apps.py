@@ -20,11 +20,11 @@ class OrganizationsConfig(AppConfig):
         )
         from sme.core import audit
 
+        # The workflows register their own moves: "membership.<action>", "organization_verification.<action>".
+        from . import workflow  # noqa: F401
+
         audit.register_actions(
             {
-                "membership.approve": _("批准加入机构"),
-                "membership.decline": _("拒绝加入机构"),
-                "membership.request": _("申请加入机构"),
                 "organization.create": _("创建机构"),
                 "organization.update": _("修改机构信息"),
             }

@@ -11,7 +11,7 @@ from sme.regions.models import Region
 from sme.regions.selectors import districts
 
 from . import uscc
-from .models import Organization, OrganizationKind
+from .models import Organization, OrganizationKind, VerificationStatus
 
 
 class UsccField(forms.CharField):
@@ -135,8 +135,6 @@ class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, show_district: bool = False, **kwargs: Any):
-        from .models import VerificationStatus
-
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["status"]).choices = [
             ("", _("全部状态")),

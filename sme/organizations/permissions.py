@@ -1,14 +1,20 @@
-"""Who stands in which relation to an organization. Scope itself is enforced in selectors."""
+"""Who stands in which relation to an organization or a membership. Scope itself is enforced in
+selectors.
+
+Roles are read from the user model (``get_user_model()``: ``is_district_officer`` and the like), so
+this app does not depend on the accounts app that builds on it (registration creates organizations).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sme.accounts.models import Role
+from django.contrib.auth import get_user_model
+
 from sme.regions.selectors import covered_region_ids
 
 from .models import MANAGING_ROLES, Membership, MembershipStatus, Organization
-from .workflow import DISTRICT_OFFICER, ORG_MANAGER
+from .workflow import APPLICANT, DISTRICT_OFFICER, ORG_MANAGER
 
 
 def jurisdiction_district_ids(user: Any) -> frozenset[int]:
@@ -26,14 +32,31 @@ def active_membership(user: Any, organization: Organization) -> Membership | Non
     ).first()
 
 
+def is_manager(user: Any, organization: Organization) -> bool:
+    """An active owner or administrator of the organization."""
+    membership = active_membership(user, organization)
+    return membership is not None and membership.role in MANAGING_ROLES
+
+
 def roles_for(user: Any, organization: Organization) -> set[str]:
     roles: set[str] = set()
     if not user.is_authenticated or not user.is_active:
         return roles
-    if user.role == Role.DISTRICT_OFFICER and organization.district_id in jurisdiction_district_ids(user):
+    if user.is_district_officer and organization.district_id in jurisdiction_district_ids(user):
         roles.add(DISTRICT_OFFICER)
-    membership = active_membership(user, organization)
-    if membership is not None and membership.role in MANAGING_ROLES:
+    if is_manager(user, organization):
+        roles.add(ORG_MANAGER)
+    return roles
+
+
+def membership_roles(user: Any, membership: Membership) -> set[str]:
+    """The applicant (the membership's own person) and the organization's managers."""
+    roles: set[str] = set()
+    if not user.is_authenticated or not user.is_active:
+        return roles
+    if membership.user_id == user.pk:
+        roles.add(APPLICANT)
+    if is_manager(user, membership.organization):
         roles.add(ORG_MANAGER)
     return roles
 
@@ -48,7 +71,5 @@ def organization_people(organization_id: int, *, managers_only: bool) -> list[An
 
 def district_officers_covering(district_id: int) -> list[Any]:
     """Active district officers whose jurisdiction covers ``district_id``."""
-    from sme.accounts.models import User
-
-    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, is_active=True, jurisdiction__isnull=False)
+    officers = get_user_model().objects.district_officers()
     return [u for u in officers if district_id in jurisdiction_district_ids(u)]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from sme.accounts.models import Role
+from sme.regions.models import Region
 
 from .models import Membership, MembershipStatus, Organization, VerificationStatus
 from .permissions import jurisdiction_district_ids
@@ -26,12 +26,12 @@ def organizations_visible_to(user: Any) -> QuerySet[Organization]:
         return qs.none()
     if user.is_platform_admin:
         return qs
-    if user.role in (Role.CITY_OFFICER, Role.DISTRICT_OFFICER):
+    if user.is_officer:
         ids = jurisdiction_district_ids(user)
         if len(ids) == 1:
             return qs.filter(district_id=next(iter(ids)))
         return qs.filter(district_id__in=ids)
-    if user.role in (Role.ENTERPRISE, Role.PROVIDER):
+    if user.acts_for_organization:
         return qs.filter(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
     return qs.none()
 
@@ -73,6 +73,15 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
     )
 
 
+def membership_in(organization: Organization, pk: int) -> Membership | None:
+    """One membership (any status) of ``organization``, with its person, or None."""
+    return (
+        Membership.objects.select_related("user", "organization")
+        .filter(organization=organization, pk=pk)
+        .first()
+    )
+
+
 def pending_join_requests(organization: Organization) -> QuerySet[Membership]:
     return organization.memberships.filter(status=MembershipStatus.PENDING).select_related("user")
 
@@ -87,3 +96,35 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 
 def pending_verification_count(user: Any) -> int:
     return organizations_visible_to(user).filter(verification_status=VerificationStatus.PENDING).count()
+
+
+def pending_verification_by_district(user: Any, limit: int = 5) -> list[dict[str, Any]]:
+    """The districts with the most organizations waiting for verification in ``user``'s scope:
+    ``[{"district__name": …, "n": …}]``, most first."""
+    rows = (
+        organizations_visible_to(user)
+        .filter(verification_status=VerificationStatus.PENDING)
+        .values("district__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:limit]
+    )
+    return [dict(row) for row in rows]
+
+
+def region_mismatch(code: str, district: Region) -> bool:
+    """Whether the credit code's registration region names a different division than ``district``.
+
+    A code registered at city or province level covers every district below it, and a code of a
+    division that ``district`` replaced is its own; a functional zone has no code of its own, so
+    nothing can be compared.
+    """
+    region_code = code[2:8]
+    if not district.code or region_code == district.code:
+        return False
+    if district.predecessors.filter(code=region_code).exists():
+        return False
+    if region_code[2:] == "0000" and district.code[:2] == region_code[:2]:
+        return False
+    if region_code[4:] == "00":  # registered at prefecture level
+        return district.code[:4] != region_code[:4]
+    return True

@@ -1,18 +1,24 @@
-"""Writes to organizations and memberships. Each one audits, and notifies after commit."""
+"""Writes to organizations and memberships. Each one audits, and notifies after commit.
+
+Verification and memberships move along their tables (``workflow.VERIFICATION``, ``workflow.MEMBERSHIP``)
+through the workflow kernel, which leaves the transition-log and audit rows; edits of an organization's
+facts are compare-and-set on its version (``sme.core.versioning``).
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
-from sme.core.errors import Conflict, InvalidInput, NotAllowed
-from sme.core.workflow import apply_transition
+from sme.core import audit, clock
+from sme.core.errors import InvalidInput, NotAllowed
+from sme.core.messages import Message, msg
+from sme.core.versioning import update_versioned
+from sme.core.workflow import apply_transition, start_transition
 from sme.notifications.services import notify
 from sme.regions.models import Region
 
@@ -25,14 +31,16 @@ from .models import (
     Organization,
     VerificationStatus,
 )
-from .permissions import active_membership, roles_for
-from .workflow import ORG_MANAGER, VERIFICATION
+from .permissions import membership_roles, roles_for
+from .selectors import region_mismatch
+from .workflow import APPLICANT, MEMBERSHIP, ORG_MANAGER, VERIFICATION
 
 IDENTITY_FIELDS = ("kind", "name", "uscc", "legal_representative", "district")
 CONTACT_FIELDS = ("address", "contact_name", "contact_phone", "contact_email")
+EVENT = "organizations"
 
 
-def validated_uscc(raw: str, *, exclude_pk: int | None = None) -> str:
+def _validated_uscc(raw: str, *, exclude_pk: int | None = None) -> str:
     """The normalized code, or InvalidInput naming what is wrong (or who already holds it)."""
     result = uscc.check(raw)
     if not result.valid:
@@ -50,24 +58,6 @@ def validated_uscc(raw: str, *, exclude_pk: int | None = None) -> str:
         }
         raise InvalidInput(message, {"uscc": [message]})
     return result.code
-
-
-def region_mismatch(code: str, district: Region) -> bool:
-    """Whether the code's registration region names a different division than ``district``.
-
-    A code registered at city or province level covers every district below it; a functional zone
-    has no code of its own, so nothing can be compared.
-    """
-    region_code = code[2:8]
-    if not district.code or region_code == district.code:
-        return False
-    if district.predecessors.filter(code=region_code).exists():
-        return False
-    if region_code[2:] == "0000" and district.code[:2] == region_code[:2]:
-        return False
-    if region_code[4:] == "00":  # registered at prefecture level
-        return district.code[:4] != region_code[:4]
-    return True
 
 
 def _check_district(district: Region) -> None:
@@ -93,7 +83,7 @@ def organization_create(
     contact_email: str = "",
 ) -> Organization:
     """A new organization, pending verification, with ``actor`` as its owner."""
-    code = validated_uscc(uscc_code)
+    code = _validated_uscc(uscc_code)
     _check_district(district)
     try:
         with transaction.atomic():
@@ -108,32 +98,33 @@ def organization_create(
                 contact_phone=contact_phone.strip(),
                 contact_email=contact_email.strip(),
                 region_mismatch=region_mismatch(code, district),
-                submitted_at=timezone.now(),
+                submitted_at=clock.now(),
             )
     except IntegrityError as exc:  # registered by someone else a moment ago
         raise InvalidInput(
             _("统一社会信用代码 %(code)s 刚刚已被注册。") % {"code": code}, {"uscc": [_("该代码已被注册。")]}
         ) from exc
-    Membership.objects.create(
+    owner = Membership.objects.create(
         organization=org, user=actor, role=MembershipRole.OWNER, status=MembershipStatus.ACTIVE
     )
+    start_transition(workflow=MEMBERSHIP, obj=owner, action="found", actor=actor, roles={APPLICANT})
+    summary = msg("注册机构，待区县主管部门认证")
+    if org.region_mismatch:
+        summary = msg("%(summary)s%(warning)s", summary=summary, warning=msg("（代码区划与所在区县不一致）"))
     audit.record(
         "organization.create",
         actor=actor,
         obj=org,
-        summary=_("注册机构，待区县主管部门认证")
-        + (_("（代码区划与所在区县不一致）") if org.region_mismatch else ""),
+        summary=summary,
         changes={"uscc": [None, code], "district": [None, district.name]},
     )
-    _notify_district_officers(org, _("新机构待认证：%(name)s") % {"name": org.name})
+    _notify_district_officers(org, msg("新机构待认证：%(name)s", name=org.name))
     return org
 
 
-def _notify_district_officers(org: Organization, title: str) -> None:
-    from sme.accounts.models import Role, User
-
-    officers = User.objects.filter(role=Role.DISTRICT_OFFICER, jurisdiction=org.district, is_active=True)
-    notify(officers, title=title, url=reverse("organizations:detail", args=[org.pk]))
+def _notify_district_officers(org: Organization, title: Message) -> None:
+    officers = get_user_model().objects.district_officers().filter(jurisdiction=org.district)
+    notify(officers, title=title, url=reverse("organizations:detail", args=[org.pk]), event=EVENT)
 
 
 def _managers(org: Organization) -> list[Any]:
@@ -143,6 +134,14 @@ def _managers(org: Organization) -> list[Any]:
             status=MembershipStatus.ACTIVE, role__in=MANAGING_ROLES
         ).select_related("user")
     ]
+
+
+def _field_names(names: list[str]) -> Message:
+    """The fields' labels, joined, each shown in the reader's language."""
+    labels = {
+        f"f{i}": cast(models.Field, Organization._meta.get_field(n)).verbose_name for i, n in enumerate(names)
+    }
+    return Message("、".join(f"%({key})s" for key in labels), labels)
 
 
 @transaction.atomic
@@ -165,7 +164,7 @@ def organization_update(
             _("机构已通过认证，名称、信用代码、法定代表人和所在区县不能自行修改，请联系所在区县主管部门。")
         )
     if "uscc" in changes:
-        changes["uscc"] = validated_uscc(changes["uscc"], exclude_pk=organization.pk)
+        changes["uscc"] = _validated_uscc(changes["uscc"], exclude_pk=organization.pk)
     if "district" in changes:
         _check_district(changes["district"])
     if not changes:
@@ -173,25 +172,18 @@ def organization_update(
     before = {k: getattr(organization, k) for k in changes}
     code = changes.get("uscc", organization.uscc)
     district = changes.get("district", organization.district)
-    updated = Organization.objects.filter(pk=organization.pk, version=expected_version).update(
+    update_versioned(
+        organization,
+        expected_version=expected_version,
+        conflict_message=_("在您编辑期间，该机构信息已被他人修改。您的修改未保存，请刷新后重新填写。"),
         **changes,
         region_mismatch=region_mismatch(code, district),
-        version=F("version") + 1,
-        updated_at=timezone.now(),
     )
-    if updated == 0:
-        raise Conflict(_("在您编辑期间，该机构信息已被他人修改。您的修改未保存，请刷新后重新填写。"))
-    organization.refresh_from_db()
     audit.record(
         "organization.update",
         actor=actor,
         obj=organization,
-        summary=_("修改机构信息：%(fields)s")
-        % {
-            "fields": "、".join(
-                str(cast(models.Field, Organization._meta.get_field(k)).verbose_name) for k in sorted(changes)
-            )
-        },
+        summary=msg("修改机构信息：%(fields)s", fields=_field_names(sorted(changes))),
         changes=audit.diff(before, {k: getattr(organization, k) for k in changes}),
     )
     return organization
@@ -201,7 +193,7 @@ def organization_transition(
     *, actor: Any, organization: Organization, action: str, note: str = ""
 ) -> Organization:
     """Verify, reject (with a reason) or resubmit, per ``workflow.VERIFICATION``."""
-    now = timezone.now()
+    now = clock.now()
     updates: dict[str, Any] = {
         "verify": {"verified_at": now, "verified_by": actor, "rejection_reason": ""},
         "reject": {"rejection_reason": note.strip(), "verified_at": None, "verified_by": None},
@@ -217,78 +209,70 @@ def organization_transition(
         status_field="verification_status",
         updates=updates,
     )
-    assert isinstance(org, Organization)
     url = reverse("organizations:detail", args=[org.pk])
     if action == "verify":
-        notify(_managers(org), title=_("机构认证已通过：%(name)s") % {"name": org.name}, url=url)
+        notify(_managers(org), title=msg("机构认证已通过：%(name)s", name=org.name), url=url, event=EVENT)
     elif action == "reject":
         notify(
             _managers(org),
-            title=_("机构认证被退回：%(name)s") % {"name": org.name},
-            body=_("退回理由：%(reason)s\n请按要求修改后重新提交。") % {"reason": org.rejection_reason},
+            title=msg("机构认证被退回：%(name)s", name=org.name),
+            body=msg("退回理由：%(reason)s\n请按要求修改后重新提交。", reason=org.rejection_reason),
             url=url,
+            event=EVENT,
         )
     elif action == "resubmit":
-        _notify_district_officers(org, _("机构修改后重新提交认证：%(name)s") % {"name": org.name})
+        _notify_district_officers(org, msg("机构修改后重新提交认证：%(name)s", name=org.name))
     return org
 
 
 @transaction.atomic
 def membership_request(*, actor: Any, organization: Organization) -> Membership:
-    """Ask to join an existing organization; its owner or an administrator decides."""
+    """Ask to join an existing organization; its owner or an administrator decides. Someone who was
+    declined may ask again (the same membership moves back to pending)."""
     existing = Membership.objects.filter(organization=organization, user=actor).first()
     if existing is not None and existing.status != MembershipStatus.DECLINED:
         raise InvalidInput(_("您已是该机构成员或已提交过加入申请。"))
     if existing is not None:
-        Membership.objects.filter(pk=existing.pk).update(
-            status=MembershipStatus.PENDING, updated_at=timezone.now()
+        membership = apply_transition(
+            workflow=MEMBERSHIP,
+            obj=existing,
+            action="request",
+            actor=actor,
+            roles=membership_roles(actor, existing),
         )
-        existing.refresh_from_db()
-        membership = existing
     else:
         membership = Membership.objects.create(
             organization=organization, user=actor, role=MembershipRole.MEMBER, status=MembershipStatus.PENDING
         )
-    audit.record(
-        "membership.request",
-        actor=actor,
-        obj=membership,
-        summary=_("申请加入「%(org)s」") % {"org": organization.name},
-    )
+        start_transition(
+            workflow=MEMBERSHIP, obj=membership, action="request", actor=actor, roles={APPLICANT}
+        )
     notify(
         _managers(organization),
-        title=_("%(user)s 申请加入「%(org)s」") % {"user": actor.display_name, "org": organization.name},
+        title=msg("%(user)s 申请加入「%(org)s」", user=actor.display_name, org=organization.name),
         url=reverse("organizations:members", args=[organization.pk]),
+        event=EVENT,
     )
     return membership
 
 
 @transaction.atomic
 def membership_decide(*, actor: Any, membership: Membership, approve: bool) -> Membership:
-    """Approve or decline a pending join request (compare-and-set on the pending status)."""
-    org = membership.organization
-    mine = active_membership(actor, org)
-    if mine is None or mine.role not in MANAGING_ROLES:
-        raise NotAllowed(_("只有机构负责人或管理员可以处理加入申请。"))
-    target = MembershipStatus.ACTIVE if approve else MembershipStatus.DECLINED
-    changed = Membership.objects.filter(pk=membership.pk, status=MembershipStatus.PENDING).update(
-        status=target, updated_at=timezone.now()
-    )
-    if changed == 0:
-        raise Conflict(_("该申请已被处理。"))
-    membership.refresh_from_db()
-    audit.record(
-        "membership.approve" if approve else "membership.decline",
-        actor=actor,
+    """Approve or decline a pending join request, per ``workflow.MEMBERSHIP``. Of two managers
+    deciding at once, the first one wins and the second is told (compare-and-set on pending)."""
+    action = "approve" if approve else "decline"
+    decided = apply_transition(
+        workflow=MEMBERSHIP,
         obj=membership,
-        summary=(_("批准 %(user)s 加入") if approve else _("拒绝 %(user)s 加入"))
-        % {"user": membership.user.display_name},
-        changes={"status": [MembershipStatus.PENDING, target]},
+        action=action,
+        actor=actor,
+        roles=membership_roles(actor, membership),
     )
-    notify(
-        [membership.user],
-        title=(_("您加入「%(org)s」的申请已获批准") if approve else _("您加入「%(org)s」的申请未获批准"))
-        % {"org": org.name},
-        url=reverse("core:dashboard"),
+    org = decided.organization.name
+    title = (
+        msg("您加入「%(org)s」的申请已获批准", org=org)
+        if approve
+        else msg("您加入「%(org)s」的申请未获批准", org=org)
     )
-    return membership
+    notify([decided.user], title=title, url=reverse("core:dashboard"), event=EVENT)
+    return decided

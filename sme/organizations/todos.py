@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sme.accounts.models import Role
 from sme.core.todos import Todo
 
 from . import selectors
-from .models import MANAGING_ROLES, Membership, MembershipStatus, VerificationStatus
+from .models import MANAGING_ROLES, MembershipStatus, VerificationStatus
 
 
 def todos_for(user: Any) -> list[Todo]:
     items: list[Todo] = []
-    if user.role == Role.DISTRICT_OFFICER:
+    if user.is_district_officer:
         pending = selectors.pending_verification_count(user)
         if pending:
             items.append(
@@ -29,15 +27,8 @@ def todos_for(user: Any) -> list[Todo]:
                     level="warning",
                 )
             )
-    elif user.role == Role.CITY_OFFICER:
-        by_district = (
-            selectors.organizations_visible_to(user)
-            .filter(verification_status=VerificationStatus.PENDING)
-            .values("district__name")
-            .annotate(n=Count("id"))
-            .order_by("-n")[:5]
-        )
-        for row in by_district:
+    elif user.is_city_officer:
+        for row in selectors.pending_verification_by_district(user):
             items.append(
                 Todo(
                     _("%(d)s：机构认证待审核") % {"d": row["district__name"]},
@@ -46,9 +37,8 @@ def todos_for(user: Any) -> list[Todo]:
                     level="secondary",
                 )
             )
-    elif user.role in (Role.ENTERPRISE, Role.PROVIDER):
-        memberships = list(Membership.objects.filter(user=user).select_related("organization"))
-        for m in memberships:
+    elif user.acts_for_organization:
+        for m in selectors.memberships_of(user):
             org = m.organization
             url = reverse("organizations:detail", args=[org.pk])
             if m.status == MembershipStatus.PENDING:

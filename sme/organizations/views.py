@@ -4,11 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sme.accounts.models import OFFICER_ROLES, Role
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
@@ -17,8 +16,8 @@ from sme.core.workflow import history
 
 from . import selectors, services
 from .forms import OrganizationEditForm, OrganizationFilterForm, RejectForm
-from .models import MANAGING_ROLES, Membership, Organization
-from .permissions import active_membership, roles_for
+from .models import Organization
+from .permissions import active_membership, is_manager, roles_for
 from .workflow import VERIFICATION
 
 
@@ -32,9 +31,9 @@ def _organization_or_404(request: HttpRequest, pk: int) -> Organization:
 @login_required
 def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not (user.role in OFFICER_ROLES or user.is_platform_admin):
+    if not (user.is_officer or user.is_platform_admin):
         raise PermissionDenied(_("只有主管部门和平台管理员可以浏览机构列表。"))
-    show_district = user.role == Role.CITY_OFFICER or user.is_platform_admin
+    show_district = user.is_city_officer or user.is_platform_admin
     form = OrganizationFilterForm(request.GET or None, show_district=show_district)
     filters = form.cleaned_data if form.is_valid() else {}
     district = filters.get("district")
@@ -63,7 +62,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": VERIFICATION.allowed_actions(org.verification_status, roles),
             "reject_form": RejectForm(),
             "history": history(VERIFICATION, org),
-            "can_manage": membership is not None and membership.role in MANAGING_ROLES,
+            "can_manage": is_manager(request.user, org),
             "membership": membership,
         },
     )
@@ -91,8 +90,7 @@ def organization_transition(request: HttpRequest, pk: int, action: str) -> HttpR
 @login_required
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization_or_404(request, pk)
-    membership = active_membership(request.user, org)
-    if membership is None or membership.role not in MANAGING_ROLES:
+    if not is_manager(request.user, org):
         raise PermissionDenied(_("只有机构负责人或管理员可以修改机构信息。"))
     form = OrganizationEditForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
@@ -121,8 +119,7 @@ def my_organizations(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization_members(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization_or_404(request, pk)
-    membership = active_membership(request.user, org)
-    if membership is None or membership.role not in MANAGING_ROLES:
+    if not is_manager(request.user, org):
         raise PermissionDenied(_("只有机构负责人或管理员可以管理成员。"))
     return render(request, "organizations/members.html", {"org": org, "members": selectors.members_of(org)})
 
@@ -131,9 +128,9 @@ def organization_members(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     org = _organization_or_404(request, pk)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "organization"), pk=membership_pk, organization=org
-    )
+    membership = selectors.membership_in(org, membership_pk)
+    if membership is None:
+        raise Http404(_("加入申请不存在。"))
     approve = request.POST.get("decision") == "approve"
     try:
         services.membership_decide(actor=request.user, membership=membership, approve=approve)

@@ -1,17 +1,24 @@
-"""Verification of an organization by the officer of its district.
+"""The organizations' two state machines, as tables.
 
-Mirrored in docs/workflows/organization-verification.md.
+- ``VERIFICATION``: an organization verified by the officer of its district
+  (docs/workflows/organization-verification.md);
+- ``MEMBERSHIP``: a person joining an organization — asks, and its owner or an administrator
+  approves or declines; the owner's own membership starts active when the organization is created
+  (no page in docs/workflows yet).
 """
 
 from django.utils.translation import gettext_lazy
 
-from sme.core.workflow import Transition, Workflow
+from sme.core.workflow import START, Workflow, transition
 
+from .models import MembershipStatus as M
 from .models import VerificationStatus as S
 
-# Relationship roles: computed per (user, organization) by permissions.roles_for().
+# Relationship roles: computed per (user, organization) by permissions.roles_for() and per
+# (user, membership) by permissions.membership_roles().
 DISTRICT_OFFICER = "district_officer_in_scope"
 ORG_MANAGER = "org_manager"
+APPLICANT = "applicant"  # the person the membership is for
 
 VERIFICATION = Workflow(
     name="organization_verification",
@@ -21,23 +28,25 @@ VERIFICATION = Workflow(
         ORG_MANAGER: gettext_lazy("机构负责人或管理员"),
     },
     transitions=(
-        Transition(
-            "verify",
-            frozenset({S.PENDING}),
-            S.VERIFIED,
-            frozenset({DISTRICT_OFFICER}),
-            gettext_lazy("认证通过"),
-        ),
-        Transition(
-            "reject",
-            frozenset({S.PENDING}),
-            S.REJECTED,
-            frozenset({DISTRICT_OFFICER}),
-            "退回",
-            note_required=True,
-        ),
-        Transition(
-            "resubmit", frozenset({S.REJECTED}), S.PENDING, frozenset({ORG_MANAGER}), "修改后重新提交"
-        ),
+        transition("verify", {S.PENDING}, S.VERIFIED, {DISTRICT_OFFICER}, gettext_lazy("认证通过")),
+        transition("reject", {S.PENDING}, S.REJECTED, {DISTRICT_OFFICER}, gettext_lazy("退回"), note=True),
+        transition("resubmit", {S.REJECTED}, S.PENDING, {ORG_MANAGER}, gettext_lazy("修改后重新提交")),
+    ),
+)
+
+# The audit codes are "membership.<action>", as before the table existed.
+MEMBERSHIP = Workflow(
+    name="membership",
+    status_labels={START: gettext_lazy("新建"), **{s.value: s.label for s in M}},
+    role_labels={
+        APPLICANT: gettext_lazy("申请人本人"),
+        ORG_MANAGER: gettext_lazy("机构负责人或管理员"),
+    },
+    transitions=(
+        transition("found", {START}, M.ACTIVE, {APPLICANT}, gettext_lazy("注册机构并成为负责人")),
+        # Asking again after a refusal is the same request.
+        transition("request", {START, M.DECLINED}, M.PENDING, {APPLICANT}, gettext_lazy("申请加入机构")),
+        transition("approve", {M.PENDING}, M.ACTIVE, {ORG_MANAGER}, gettext_lazy("批准加入机构")),
+        transition("decline", {M.PENDING}, M.DECLINED, {ORG_MANAGER}, gettext_lazy("拒绝加入机构")),
     ),
 )

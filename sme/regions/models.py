@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sme.core import clock
+
 
 def in_force(on: dt.date, prefix: str = "") -> Q:
     """Rows valid on ``on``: ``valid_from <= on < valid_to`` (open ends allowed)."""
@@ -23,7 +25,7 @@ def in_force(on: dt.date, prefix: str = "") -> Q:
 
 class RegionQuerySet(models.QuerySet["Region"]):
     def current(self, on: dt.date | None = None) -> RegionQuerySet:
-        return self.filter(in_force(on or dt.date.today()))
+        return self.filter(in_force(on or clock.today()))
 
     def districts(self) -> RegionQuerySet:
         return self.filter(level__in=[Region.Level.DISTRICT, Region.Level.FUNCTIONAL_ZONE])
@@ -74,7 +76,7 @@ class Region(models.Model):
         return self.name
 
     def is_current(self, on: dt.date | None = None) -> bool:
-        on = on or dt.date.today()
+        on = on or clock.today()
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_to is None or on < self.valid_to
         )
@@ -147,4 +149,4 @@ class ZoneMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["zone", "region"], name="zone_member_once")]
 
     def __str__(self) -> str:
-        return f"{self.zone} ∋ {self.region}"
+        return _("%(zone)s：%(region)s") % {"zone": self.zone, "region": self.region}

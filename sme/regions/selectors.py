@@ -12,9 +12,9 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sme.core import clock
 from sme.core import data_versions as versions
 
 from .models import Region, Zone, ZoneMembership, in_force
@@ -48,7 +48,7 @@ _choices: dict[tuple[dt.date, int], tuple[DistrictChoice, ...]] = {}
 def district_choices() -> tuple[DistrictChoice, ...]:
     """The platform's districts in force today (``districts()``), for menus and filters on public
     pages: read once per process and day, and again when the region data changes."""
-    today = timezone.localdate()
+    today = clock.today()
     key = (today, data_version())
     found = _choices.get(key)
     if found is None:
@@ -87,14 +87,14 @@ def _zone_and_descendants(zone_key: str) -> set[int]:
 
 def in_zone(region: Region, zone_key: str, on: dt.date | None = None) -> bool:
     """Whether ``region`` belongs to the zone ``zone_key`` (or a zone nested in it) on ``on``."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     zone_ids = _zone_and_descendants(zone_key)
     return ZoneMembership.objects.filter(in_force(on), zone_id__in=zone_ids, region=region).exists()
 
 
 def zone_of(region: Region, grouping_key: str, on: dt.date | None = None) -> Zone | None:
     """The innermost zone of ``grouping_key`` that holds ``region`` on ``on``, or None."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     membership = (
         ZoneMembership.objects.filter(in_force(on), zone__grouping__key=grouping_key, region=region)
         .select_related("zone")

@@ -6,3 +6,15 @@ class WorkdaysConfig(AppConfig):
     name = "sme.workdays"
     label = "workdays"
     verbose_name = _("工作日历")
+
+    def ready(self) -> None:
+        from sme.core import audit
+
+        audit.register_actions(
+            {
+                "workdays.holiday_override.save": _("保存节假日调整"),
+                "workdays.holiday_override.delete": _("删除节假日调整"),
+                "workdays.covered_year.save": _("保存已录入完整的年份"),
+                "workdays.covered_year.delete": _("删除已录入完整的年份"),
+            }
+        )

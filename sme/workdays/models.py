@@ -36,7 +36,11 @@ class HolidayOverride(models.Model):
 
     def __str__(self) -> str:
         kind = _("上班") if self.is_workday else _("放假")
-        return f"{self.date.isoformat()} {self.name}（{kind}）"
+        return _("%(date)s %(name)s（%(kind)s）") % {
+            "date": self.date.isoformat(),
+            "name": self.name,
+            "kind": kind,
+        }
 
 
 class CoveredYear(models.Model):
@@ -51,4 +55,4 @@ class CoveredYear(models.Model):
         verbose_name_plural = _("已录入完整的年份")
 
     def __str__(self) -> str:
-        return str(self.year)
+        return _("%(year)s年（节假日已录入完整）") % {"year": self.year}

@@ -9,8 +9,8 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from sme.assessment.instrument import Instrument
 from sme.assessment.models import AssessmentResponse, Questionnaire
-from sme.assessment.scoring import Instrument
 from sme.testing.factories import OrganizationFactory, UserFactory
 
 MIIT = ("miit-manufacturing", "2024")

@@ -62,3 +62,27 @@ def test_a_malformed_rule_is_refused(client, admin_user):
     )
     assert response.status_code == 200 and "ascending" in response.content.decode()
     assert not LevelRule.objects.filter(key="broken").exists()
+
+
+def test_deleting_rules_from_the_list_is_audited(client, admin_user):
+    miit = questionnaire()
+    extra = [
+        LevelRule.objects.create(
+            questionnaire=miit,
+            key=f"extra-{n}",
+            name=f"附加规则{n}",
+            effective_from=dt.date(2030, 1, n),
+            levels=[{"key": "L1", "label": "一级", "gte": 30}],
+            below={"key": "L0", "label": "未达到一级"},
+        )
+        for n in (1, 2)
+    ]
+    login(client, admin_user)
+    response = client.post(
+        "/admin/assessment/levelrule/",
+        {"action": "delete_selected", "_selected_action": [r.pk for r in extra], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not LevelRule.objects.filter(key__startswith="extra-").exists()
+    rows = AuditLog.objects.filter(action="assessment.level_rule_delete", actor=admin_user)
+    assert {r.summary for r in rows} == {"附加规则1", "附加规则2"}

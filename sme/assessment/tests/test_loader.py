@@ -8,8 +8,8 @@ import json
 import pytest
 
 from sme.assessment import loader
+from sme.assessment.instrument import InstrumentError
 from sme.assessment.models import Item, LevelRule, Option, Questionnaire
-from sme.assessment.scoring import InstrumentError
 from sme.assessment.selectors import bump_data_version, instrument_for, questionnaires_in_force
 from sme.assessment.tests.factories import MIIT
 

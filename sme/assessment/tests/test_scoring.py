@@ -13,15 +13,9 @@ from typing import Any
 
 import pytest
 
+from sme.assessment.instrument import InstrumentError, instrument_from_data
 from sme.assessment.loader import read_files
-from sme.assessment.scoring import (
-    AnswerError,
-    InstrumentError,
-    assign_level,
-    instrument_from_data,
-    score,
-    validate_answers,
-)
+from sme.assessment.scoring import AnswerError, assign_level, score, validate_answers
 from sme.assessment.tests.factories import highest_answers, lowest_answers
 
 D = Decimal

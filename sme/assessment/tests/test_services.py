@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from sme.assessment import services
+from sme.assessment import selectors, services
 from sme.assessment.models import AssessmentResponse, VerifiedScore
 from sme.assessment.selectors import instrument_for
 from sme.assessment.tests.factories import highest_answers, lowest_answers, questionnaire
@@ -179,7 +179,7 @@ def test_submit_needs_every_answer(enterprise_owner, org, miit, instrument):
         services.response_submit(actor=enterprise_owner, response=draft, pledge=True)
     assert set(exc.value.field_errors) == {"talent", "scenario_hr"}
     assert "还有2题" in exc.value.message
-    assert set(services.missing_items(draft)) == {"talent", "scenario_hr"}
+    assert set(selectors.missing_items(draft)) == {"talent", "scenario_hr"}
     draft.refresh_from_db()
     assert draft.is_draft
 

@@ -364,7 +364,7 @@ def test_bad_verified_score_is_shown_on_the_form(client, world, other_district_o
         f"/assessment/{world['yz'].pk}/verify/",
         {"total": "120", "evaluated_on": timezone.localdate().isoformat(), "note": "x"},
     )
-    assert page.status_code == 200 and "现场评定得分应在 0 到 100 之间" in page.content.decode()
+    assert page.status_code == 200 and "现场评定得分不能大于100" in page.content.decode()
     assert not VerifiedScore.objects.exists()
 
 

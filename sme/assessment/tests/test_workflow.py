@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from sme.assessment import services
-from sme.assessment.models import AssessmentResponse
+from sme.assessment.models import AssessmentResponse, ResponseStatus
 from sme.assessment.selectors import instrument_for
 from sme.assessment.tests.factories import ResponseFactory, highest_answers, questionnaire
-from sme.assessment.workflow import RESPONSE
+from sme.assessment.workflow import ENTERPRISE_MEMBER, RESPONSE
 from sme.core.errors import Conflict, NotAllowed
 from sme.core.models import TransitionLog
 from sme.organizations.models import Organization
@@ -26,6 +26,13 @@ ACTORS = [
     "admin_user",
 ]
 ALLOWED = {("draft", "submit"): {"member"}}
+
+
+def test_the_table_is_the_one_written_here():
+    """One move only: a draft is submitted by a member of the enterprise; nothing leaves "submitted"."""
+    rows = {(t.action, t.sources, t.target, t.roles) for t in RESPONSE.transitions}
+    assert rows == {("submit", frozenset({"draft"}), "submitted", frozenset({ENTERPRISE_MEMBER}))}
+    assert [s.value for s in ResponseStatus] == ["draft", "submitted"]
 
 
 @pytest.mark.parametrize(("status", "actor"), list(itertools.product(["draft", "submitted"], ACTORS)))

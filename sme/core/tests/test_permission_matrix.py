@@ -85,6 +85,11 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
             "admin": 403,
         },
     ),
+    # an organization's own people go straight to their only organization
+    ("get", "/organizations/mine/", {"anonymous": "login", "enterprise": 302, "provider": 302, "*": 200}),
+    ("get", "/accounts/login/", {"anonymous": 200, "*": 302}),
+    ("get", "/accounts/register/", {"anonymous": 200, "*": 302}),
+    ("get", "/accounts/password/", {"anonymous": "login", "*": 200}),
     ("get", "/audit/", {"anonymous": "login", "admin": 200, "*": 403}),
     ("get", "/audit/export.xlsx", {"anonymous": "login", "admin": 200, "*": 403}),
     ("get", "/accounts/users/", {"anonymous": "login", "admin": 200, "*": 403}),
@@ -150,6 +155,7 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
         {"anonymous": "login", "district_officer": 200, "city_officer": 200, "admin": 200, "*": 403},
     ),
     ("get", "/enterprises/industry-codes/?q=13", {"anonymous": "login", "*": 200}),
+    ("get", "/enterprises/mine/", {"anonymous": "login", "enterprise": 302, "*": 200}),
     # Assessment (issue 5)
     (
         "get",

@@ -7,7 +7,6 @@ bad code gets the full explanation of ``uscc.check``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,11 +15,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sme.core import clock
 from sme.organizations import uscc
 from sme.regions.models import Region
+from sme.regions.selectors import districts as current_districts
 
+from ..models import FIRST_YEAR, MAX_WAN
 from ..selectors import IndustryEntry, entry_in, industry_index
-from ..services import FIRST_YEAR, MAX_WAN
 
 FOUR_PLACES = Decimal("0.0001")
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔", "有", "t"})
@@ -129,7 +130,7 @@ class RowContext:
     withdrawn: dict[str, str]  # code or name of a withdrawn division → the message naming its successor
     allowed_ids: frozenset[int] | None  # None: every current district
     scope_label: str = ""
-    last_year: int = field(default_factory=lambda: dt.date.today().year)
+    last_year: int = field(default_factory=lambda: clock.today().year)
     seen: dict[str, int] = field(default_factory=dict)  # credit code → first line
     # A snapshot of the loaded codes: checking rows needs neither the database nor the cache (the
     # import may read the file in a forked process).
@@ -155,8 +156,6 @@ def build_context(
     allowed_ids: frozenset[int] | None,
     scope_label: str = "",
 ) -> RowContext:
-    from sme.regions.selectors import districts as current_districts
-
     current = list(current_districts().prefetch_related("predecessors"))
     by_key: dict[str, DistrictInfo] = {}
     for d in current:
@@ -207,7 +206,7 @@ def _number_text(value: Any) -> str:
 
 
 def region_mismatch(code: str, district: DistrictInfo) -> bool:
-    """``organizations.services.region_mismatch`` without a query per row (a test keeps them equal)."""
+    """``organizations.selectors.region_mismatch`` without a query per row (a test keeps them equal)."""
     region_code = code[2:8]
     if not district.code or region_code in district.region_codes:
         return False

@@ -6,7 +6,6 @@ report of bad rows up to date. Called by the Celery task ``tasks.run_import`` an
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import os
 import pickle
@@ -21,10 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sme.core import audit
+from sme.core import audit, clock
+from sme.core.messages import msg
 from sme.core.workflow import apply_transition
 from sme.regions.selectors import covered_region_ids
 
@@ -117,7 +116,7 @@ class Counters:
 
 
 def _transition(job: EnterpriseImport, action: str, **updates: Any) -> EnterpriseImport:
-    result = apply_transition(
+    return apply_transition(
         workflow=IMPORT,
         obj=job,
         action=action,
@@ -126,13 +125,11 @@ def _transition(job: EnterpriseImport, action: str, **updates: Any) -> Enterpris
         note=updates.pop("note", ""),
         updates=updates,
     )
-    assert isinstance(result, EnterpriseImport)
-    return result
 
 
 def run_import(job: EnterpriseImport, progress: Progress | None = None) -> EnterpriseImport:
     """Take a queued import to done (or failed, with the reason). Returns the job as it ended."""
-    job = _transition(job, "begin", started_at=timezone.now())
+    job = _transition(job, "begin", started_at=clock.now())
     try:
         with local_path(job) as path:
             return _run(job, path, progress)
@@ -145,12 +142,12 @@ def run_import(job: EnterpriseImport, progress: Progress | None = None) -> Enter
 
 def _fail(job: EnterpriseImport, message: str) -> EnterpriseImport:
     job.refresh_from_db()
-    job = _transition(job, "fail", error=message, finished_at=timezone.now(), note=message)
+    job = _transition(job, "fail", error=message, finished_at=clock.now(), note=message)
     audit.record(
         "enterprise_import.fail",
         actor=job.created_by,
         obj=job,
-        summary=_("名录导入失败：%(file)s") % {"file": job.file_name},
+        summary=msg("名录导入失败：%(file)s", file=job.file_name),
         changes={"sha256": job.sha256, "error": message},
         result="failure",
     )
@@ -297,7 +294,7 @@ def _write_batch(job: EnterpriseImport, writer: Writer, report: Report, c: Count
     for line, reasons, values in batch.errors:
         report.error(line, reasons, values)
     with transaction.atomic():
-        outcome = writer.write(batch.rows, timezone.now()) if batch.rows else BatchOutcome()
+        outcome = writer.write(batch.rows, clock.now()) if batch.rows else BatchOutcome()
         c.add(outcome)
         c.failed += len(batch.errors)
         c.processed = batch.processed
@@ -348,7 +345,7 @@ def _run(job: EnterpriseImport, path: Path, progress: Progress | None) -> Enterp
 def _run_passes(job: EnterpriseImport, path: Path, progress: Progress | None) -> EnterpriseImport:
     if not job.mapping:
         raise ImportFileError(_("尚未确认列对应。"))
-    today = dt.date.today()
+    today = clock.today()
     classifier = classifier_on(today)
     ctx = _context(job)
     districts = {d.id: d for d in ctx.districts.values()}
@@ -392,9 +389,7 @@ def _finish(job: EnterpriseImport, counters: Counters, report: Report, note: str
             with target.open("rb") as f:
                 job.report.save(f"{job.pk}-{stem}-报告.xlsx", File(f), save=False)
         EnterpriseImport.objects.filter(pk=job.pk).update(report=job.report.name)
-    job = _transition(
-        job, "finish", total=counters.processed, finished_at=timezone.now(), error=note, note=note
-    )
+    job = _transition(job, "finish", total=counters.processed, finished_at=clock.now(), error=note, note=note)
     counts = {
         "total": counters.processed,
         "inserted": counters.inserted,
@@ -406,10 +401,11 @@ def _finish(job: EnterpriseImport, counters: Counters, report: Report, note: str
         "enterprise_import.run",
         actor=job.created_by,
         obj=job,
-        summary=_(
-            "名录导入：%(file)s，新增 %(inserted)s，更新 %(updated)s，未变化 %(unchanged)s，错误 %(failed)s"
-        )
-        % {"file": job.file_name, **counts},
+        summary=msg(
+            "名录导入：%(file)s，新增 %(inserted)s，更新 %(updated)s，未变化 %(unchanged)s，错误 %(failed)s",
+            file=job.file_name,
+            **counts,
+        ),
         changes={"file_name": job.file_name, "sha256": job.sha256, **counts},
     )
     return job

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,34 +29,15 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from sme.core import audit
+from sme.core.messages import msg
 from sme.organizations.models import Membership, MembershipStatus, Organization, OrganizationKind
+from sme.regions.models import Region
 
 from ..classification import Classification, Classifier
 from ..models import EnterpriseProfile, EnterpriseYearFigures
+from . import sql
 from .rows import FLAG_KEYS, DistrictInfo, ParsedRow, region_mismatch
 
-FOUR_PLACES = Decimal("0.0001")
-
-ORG_INSERT_COLUMNS = (
-    "kind",
-    "name",
-    "uscc",
-    "legal_representative",
-    "district_id",
-    "address",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "region_mismatch",
-    "verification_status",
-    "rejection_reason",
-    "submitted_at",
-    "verified_at",
-    "verified_by_id",
-    "version",
-    "created_at",
-    "updated_at",
-)
 PROFILE_COLUMNS = (
     "organization_id",
     "industry_code",
@@ -107,147 +87,6 @@ class _Plan:
     figures_id: int | None = None
     figures_values: dict[str, Any] | None = None
     changes: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _placeholder() -> str:
-    return "?" if connection.vendor == "sqlite" else "%s"
-
-
-def _cursor() -> Any:
-    connection.ensure_connection()
-    return connection.connection.cursor()
-
-
-def _execute(cursor: Any, sql: str, params: Sequence[Any], many: bool = False) -> None:
-    """Run ``sql`` (written with ``_placeholder()``) on the driver's cursor. On SQLite this skips
-    Django's cursor wrapper, which rewrites ``%s`` into ``?`` with a regular expression over the whole
-    statement: on a 1,000-row INSERT that costs more than SQLite's own work."""
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        if many:
-            sqlite3.Cursor.executemany(cursor, sql, params)
-        else:
-            sqlite3.Cursor.execute(cursor, sql, params)
-    elif many:
-        cursor.executemany(sql, params)
-    else:
-        cursor.execute(sql, params)
-
-
-def _insert(model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert ``rows`` (values in ``columns`` order): ``COPY`` on PostgreSQL, else one prepared
-    single-row ``INSERT`` stepped for every row (cheaper in SQLite than compiling multi-row VALUES
-    statements with thousands of parameters)."""
-    if not rows:
-        return
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    cursor = _cursor()
-    try:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {_table(model)} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join([_placeholder()] * len(columns))
-        _execute(cursor, f"INSERT INTO {_table(model)} ({quoted}) VALUES ({marks})", rows, many=True)
-    finally:
-        cursor.close()
-
-
-def _select_in(prefix: str, column: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[Any]:
-    """``prefix`` + "``column`` is one of ``values``", 5,000 values per query: ``= ANY(array)`` on
-    PostgreSQL (a long list of placeholders costs the driver more than the query), ``IN (…)`` else."""
-    out: list[Any] = []
-    quoted = connection.ops.quote_name(column)
-    for start in range(0, len(values), 5000):
-        part = list(values[start : start + 5000])
-        if connection.vendor == "postgresql":
-            out.extend(_select(f"{prefix}{quoted} = ANY(%s)", [*params, part]))
-        else:
-            marks = ", ".join(["%s"] * len(part))
-            out.extend(_select(f"{prefix}{quoted} IN ({marks})", [*params, *part]))
-    return out
-
-
-def _json_value(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _decimal_value(value: Any) -> Decimal | None:
-    """A 万元 amount as read by the driver: SQLite gives int or float, PostgreSQL a Decimal."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value)).quantize(FOUR_PLACES)
-    return Decimal(value)
-
-
-def _insert_organizations(rows: Sequence[Sequence[Any]], codes: Sequence[str]) -> list[int]:
-    """Insert organization rows (``ORG_INSERT_COLUMNS``) and return their ids in order, without
-    looking each one up again: on PostgreSQL the ids are drawn from the table's sequence first and
-    copied in with the rows; on SQLite they are the consecutive rowids just assigned (the table is
-    AUTOINCREMENT and this transaction holds the write lock), checked at both ends."""
-    if not rows:
-        return []
-    table = _table(Organization)
-    if connection.vendor == "postgresql":
-        ids = [
-            r[0]
-            for r in _select(
-                f"SELECT nextval(pg_get_serial_sequence('{Organization._meta.db_table}', 'id')) "
-                "FROM generate_series(1, %s)",
-                [len(rows)],
-            )
-        ]
-        _insert(
-            Organization, ("id", *ORG_INSERT_COLUMNS), [(i, *row) for i, row in zip(ids, rows, strict=True)]
-        )
-        return ids
-    _insert(Organization, ORG_INSERT_COLUMNS, rows)
-    last = _select("SELECT last_insert_rowid()", [])[0][0]
-    ids = list(range(last - len(rows) + 1, last + 1))
-    ends = dict(_select(f'SELECT "id", "uscc" FROM {table} WHERE "id" IN (%s, %s)', [ids[0], ids[-1]]))
-    if ends.get(ids[0]) != codes[0] or ends.get(ids[-1]) != codes[-1]:  # never expected; stay correct
-        found = _ids_by_uscc(codes)
-        return [found[c] for c in codes]
-    return ids
-
-
-def _ids_by_uscc(codes: Sequence[str]) -> dict[str, int]:
-    """The organization ids of these credit codes."""
-    return dict(_select_in(f'SELECT "uscc", "id" FROM {_table(Organization)} WHERE ', "uscc", codes))
-
-
-def _update(
-    model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]], bump_version: bool = False
-) -> None:
-    """``UPDATE … SET columns WHERE id = …`` for each row (values in ``columns`` order, then the id)."""
-    if not rows:
-        return
-    mark = _placeholder()
-    sets = ", ".join(f"{connection.ops.quote_name(c)} = {mark}" for c in columns)
-    if bump_version:
-        sets += ', "version" = "version" + 1'
-    cursor = _cursor()
-    try:
-        _execute(cursor, f'UPDATE {_table(model)} SET {sets} WHERE "id" = {mark}', list(rows), many=True)
-    finally:
-        cursor.close()
-
-
-def _select(sql: str, params: Sequence[Any]) -> list[Any]:
-    """Rows of ``sql`` (written with ``%s``) on the driver's cursor."""
-    cursor = _cursor()
-    try:
-        _execute(cursor, sql.replace("%s", _placeholder()), list(params))
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def _profile_row(org_id: int, v: dict[str, Any], stamp: Any) -> tuple[Any, ...]:
@@ -319,15 +158,17 @@ class Writer:
         keys = ("id", "uscc", "kind", "name", "district_id", "legal_representative", "address")
         columns = ", ".join(connection.ops.quote_name(k) for k in keys)
         orgs: dict[str, dict[str, Any]] = {}
-        for values in _select_in(f"SELECT {columns} FROM {_table(Organization)} WHERE ", "uscc", codes):
+        for values in sql.select_in(
+            f"SELECT {columns} FROM {sql.table_name(Organization)} WHERE ", "uscc", codes
+        ):
             orgs[values[1]] = dict(zip(keys, values, strict=True))
         if not orgs:
             return orgs, set(), {}, {}
         ids = [o["id"] for o in orgs.values()]
         members = {
             r[0]
-            for r in _select_in(
-                f'SELECT DISTINCT "organization_id" FROM {_table(Membership)} WHERE "status" = %s AND ',
+            for r in sql.select_in(
+                f'SELECT DISTINCT "organization_id" FROM {sql.table_name(Membership)} WHERE "status" = %s AND ',
                 "organization_id",
                 ids,
                 [MembershipStatus.ACTIVE.value],
@@ -336,24 +177,24 @@ class Writer:
         profile_keys = ("id", "organization_id", "industry_code", "industry_section", *FLAG_KEYS, *SIZE_KEYS)
         columns = ", ".join(connection.ops.quote_name(k) for k in profile_keys)
         profiles: dict[int, dict[str, Any]] = {}
-        for values in _select_in(
-            f"SELECT {columns} FROM {_table(EnterpriseProfile)} WHERE ", "organization_id", ids
+        for values in sql.select_in(
+            f"SELECT {columns} FROM {sql.table_name(EnterpriseProfile)} WHERE ", "organization_id", ids
         ):
             p = dict(zip(profile_keys, values, strict=True))
             for k in FLAG_KEYS:
                 p[k] = bool(p[k])
-            p["size_figures"] = _json_value(p["size_figures"])
-            p["size_reasons"] = _json_value(p["size_reasons"])
+            p["size_figures"] = sql.json_value(p["size_figures"])
+            p["size_reasons"] = sql.json_value(p["size_reasons"])
             profiles[p["organization_id"]] = p
         figures: dict[int, dict[int, dict[str, Any]]] = {}
         figure_keys = ("id", "organization_id", "year", "employees", "revenue_wan", "assets_wan")
         columns = ", ".join(connection.ops.quote_name(k) for k in figure_keys)
-        for values in _select_in(
-            f"SELECT {columns} FROM {_table(EnterpriseYearFigures)} WHERE ", "organization_id", ids
+        for values in sql.select_in(
+            f"SELECT {columns} FROM {sql.table_name(EnterpriseYearFigures)} WHERE ", "organization_id", ids
         ):
             f = dict(zip(figure_keys, values, strict=True))
-            f["revenue_wan"] = _decimal_value(f["revenue_wan"])
-            f["assets_wan"] = _decimal_value(f["assets_wan"])
+            f["revenue_wan"] = sql.stored_decimal(f["revenue_wan"])
+            f["assets_wan"] = sql.stored_decimal(f["assets_wan"])
             figures.setdefault(f["organization_id"], {})[f["year"]] = f
         return orgs, members, profiles, figures
 
@@ -541,7 +382,7 @@ class Writer:
             )
             for r in rows
         ]
-        ids = _insert_organizations(org_rows, [r.uscc for r in rows])
+        ids = sql.insert_organizations(org_rows, [r.uscc for r in rows])
         profile_rows = []
         figure_rows = []
         for org_id, r in zip(ids, rows, strict=True):
@@ -563,8 +404,8 @@ class Writer:
                 )
             )
             figure_rows.append((org_id, r.year, r.employees, r.revenue_wan, r.assets_wan, stamp))
-        _insert(EnterpriseProfile, PROFILE_COLUMNS, profile_rows)
-        _insert(EnterpriseYearFigures, FIGURES_COLUMNS, figure_rows)
+        sql.insert_rows(EnterpriseProfile, PROFILE_COLUMNS, profile_rows)
+        sql.insert_rows(EnterpriseYearFigures, FIGURES_COLUMNS, figure_rows)
 
     def _apply(self, plans: list[_Plan], now: dt.datetime) -> None:
         ops = connection.ops
@@ -620,12 +461,12 @@ class Writer:
                         (f["employees"], dec(f["revenue_wan"]), dec(f["assets_wan"]), stamp, p.figures_id)
                     )
         for columns, rows in org_updates.items():
-            _update(Organization, columns, rows, bump_version=True)
+            sql.update_rows(Organization, columns, rows, bump_version=True)
         for columns, rows in profile_updates.items():
-            _update(EnterpriseProfile, columns, rows, bump_version=True)
-        _insert(EnterpriseProfile, PROFILE_COLUMNS, new_profiles)
-        _insert(EnterpriseYearFigures, FIGURES_COLUMNS, figure_inserts)
-        _update(
+            sql.update_rows(EnterpriseProfile, columns, rows, bump_version=True)
+        sql.insert_rows(EnterpriseProfile, PROFILE_COLUMNS, new_profiles)
+        sql.insert_rows(EnterpriseYearFigures, FIGURES_COLUMNS, figure_inserts)
+        sql.update_rows(
             EnterpriseYearFigures, ("employees", "revenue_wan", "assets_wan", "updated_at"), figure_updates
         )
         for p in plans:
@@ -635,14 +476,13 @@ class Writer:
                 object_type="organizations.organization",
                 object_id=str(p.org_id),
                 object_label=p.row.name,
-                summary=_("名录导入更新（%(source)s 第 %(line)s 行）")
-                % {"source": self.source_label, "line": p.row.line},
+                summary=msg(
+                    "名录导入更新（%(source)s 第 %(line)s 行）", source=self.source_label, line=p.row.line
+                ),
                 changes=p.changes,
             )
 
     def _district_name(self, district_id: int) -> str:
-        from sme.regions.models import Region
-
         info = self.districts.get(district_id)
         if info is not None:
             return info.name

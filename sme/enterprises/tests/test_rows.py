@@ -8,7 +8,7 @@ import string
 import pytest
 
 from sme.enterprises.importing.rows import _valid_uscc, build_context, region_mismatch
-from sme.organizations import services as org_services
+from sme.organizations import selectors as org_selectors
 from sme.organizations import uscc
 from sme.regions.models import Region
 
@@ -28,7 +28,7 @@ def test_credit_code_check_agrees_with_uscc_check():
 
 
 @pytest.mark.django_db
-def test_region_mismatch_agrees_with_the_organization_service():
+def test_region_mismatch_agrees_with_the_organization_selector():
     ctx = build_context(mapping={}, default_year=None, allowed_ids=None)
     districts = {d.id: d for d in ctx.districts.values()}
     rng = random.Random(5)
@@ -37,7 +37,7 @@ def test_region_mismatch_agrees_with_the_organization_service():
         district = Region.objects.get(pk=region_id)
         for region_code in region_codes:
             code = uscc.make(region_code, rng=rng)
-            assert region_mismatch(code, info) == org_services.region_mismatch(code, district), (
+            assert region_mismatch(code, info) == org_selectors.region_mismatch(code, district), (
                 code,
                 district,
             )

@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from sme.enterprises import loader
 from sme.enterprises.models import IndustryCode, SizeGroup, SizeStandard
-from sme.enterprises.selectors import bump_data_version, rules_on
-from sme.enterprises.size_class import SizeInputError, classify
+from sme.enterprises.selectors import bump_data_version, rules_on, size_class_on
+from sme.enterprises.size_class import SizeInputError
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,8 @@ def test_editing_a_data_file_then_loading_applies_the_edit(tmp_path, settings, f
     settings.ENTERPRISE_DATA_FILES = ["gbt-4754-2017.json", str(edited)]
     assert loader.load_all() == {"codes": 0, "standards": 2}
     assert SizeGroup.objects.get(number=2).thresholds["small"]["employees"] == 25
-    assert classify("C", 24, Decimal(300), None).size == "micro"
-    assert classify("M", 24, None, None).group.name == "其他行业"
+    assert size_class_on("C", 24, Decimal(300), None).size == "micro"
+    assert size_class_on("M", 24, None, None).group.name == "其他行业"
     assert loader.load_all() == {"codes": 0, "standards": 0}
 
 
@@ -95,10 +95,10 @@ def test_database_snapshot_equals_the_file_snapshot():
 
 
 def test_classify_uses_the_loaded_standard_by_default():
-    result = classify("C", 300, Decimal(2000), None)
+    result = size_class_on("C", 300, Decimal(2000), None)
     assert result.size == "medium" and result.rules.version == "2011"
     with pytest.raises(SizeInputError):
-        classify("C", 300, Decimal(2000), None, on=dt.date(2011, 1, 1))
+        size_class_on("C", 300, Decimal(2000), None, on=dt.date(2011, 1, 1))
 
 
 # --- API: 200 ----------------------------------------------------------------------------------
@@ -164,18 +164,22 @@ def test_api_malformed_and_negative_figures(client):
     body = api(client, 400, industry="E", employees="12.5", revenue="abc", assets="-1")
     errors = body["errors"]
     assert len(errors) == 2  # employees is not used by 建筑业
-    assert "营业收入应为不小于 0 的数" in errors[0] and "abc" in errors[0]
-    assert errors[1] == "资产总额不能为负数，收到“-1”。"
+    # sme.core.parsing's reading and wording, as every other number field of the platform
+    assert errors[0] == "营业收入请填写数字（单位：万元），收到“abc”。"
+    assert errors[1] == "资产总额不能为负数。"
     body = api(client, 400, industry="C", employees="12.5", revenue="1e3")
-    assert body["errors"][0] == "从业人员应为不小于 0 的整数（人），收到“12.5”。"
-    assert "1e3" in body["errors"][1]
+    assert body["errors"] == ["从业人员请填写整数。"]  # "1e3" reads as 1000, as everywhere else
+    assert api(client, 400, industry="C", employees="50", revenue="1500.12345")["errors"] == [
+        "营业收入最多保留4位小数。"
+    ]
+    assert api(client, 200, industry="C", employees="５０", revenue="1,500")["size"] == "small"
     for bad in ("NaN", "Infinity", "1" * 40, "--1"):
         assert api(client, 400, industry="A", revenue=bad)["errors"], bad
 
 
 def test_api_missing_and_malformed_together(client):
     errors = api(client, 400, industry="52", revenue="x")["errors"]
-    assert errors[0].startswith("缺少从业人员") and errors[1].startswith("营业收入应为")
+    assert errors[0].startswith("缺少从业人员") and errors[1].startswith("营业收入请填写数字")
 
 
 @pytest.mark.parametrize("industry", ["99", "Z", "12345", "C-1", ""])

@@ -129,24 +129,41 @@ def test_loader_is_idempotent_and_applies_edits(tmp_path, settings):
 
 
 @pytest.mark.django_db
-def test_district_choices_follow_the_data_version_and_the_day(monkeypatch):
-    from django.utils import timezone
-
+def test_district_choices_follow_the_data_version_and_the_day(clock):
     from sme.regions.selectors import bump_data_version, district_choices
 
+    today = clock.today()
+    clock.pin(today)
     assert [(d.pk, d.code, d.name) for d in district_choices()] == list(
         districts().values_list("pk", "code", "name")
     )
     wanzhou = Region.objects.get(code="500101", valid_to__isnull=True)
-    Region.objects.filter(pk=wanzhou.pk).update(valid_to=timezone.localdate())
+    Region.objects.filter(pk=wanzhou.pk).update(valid_to=today)
     assert "500101" in {d.code for d in district_choices()}  # kept until the data changes
     bump_data_version()
     assert "500101" not in {d.code for d in district_choices()}
-    Region.objects.filter(pk=wanzhou.pk).update(valid_to=timezone.localdate() + dt.timedelta(days=1))
-    assert "500101" not in {d.code for d in district_choices()}
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow - dt.timedelta(days=1))
+    tomorrow = today + dt.timedelta(days=1)
+    Region.objects.filter(pk=wanzhou.pk).update(valid_to=tomorrow)
+    assert "500101" not in {d.code for d in district_choices()}  # still today's list
     bump_data_version()
     assert "500101" in {d.code for d in district_choices()}
-    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
+    clock.pin(tomorrow)
     assert "500101" not in {d.code for d in district_choices()}
+
+
+@pytest.mark.django_db
+def test_today_is_the_platform_clocks(clock):
+    """ "Current" divisions, zones and the district list follow the pinned clock, not the machine's."""
+    clock.pin(D(2010, 6, 1))
+    current = Region.objects.current().filter(code="500110", level="district")
+    assert [r.name for r in current] == ["万盛区"]
+    assert region("cq-500110-wanshengqu").is_current()
+    assert "万盛区" in set(districts().values_list("name", flat=True))
+    clock.pin(D(2012, 6, 1))
+    assert [r.name for r in Region.objects.current().filter(code="500110", level="district")] == ["綦江区"]
+    assert not region("cq-500110-wanshengqu").is_current()
+    wanzhou = region("cq-500101")
+    ZoneMembership.objects.filter(region=wanzhou, zone__key="yudongbei-yi").update(valid_to=D(2012, 1, 1))
+    assert not in_zone(wanzhou, "liangyi") and zone_of(wanzhou, "yiquan-liangyi") is None
+    clock.pin(D(2011, 6, 1))
+    assert in_zone(wanzhou, "liangyi") and zone_of(wanzhou, "yiquan-liangyi").name == "渝东北翼"

@@ -11,11 +11,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from sme.accounts.models import Role, User
-from sme.core import audit
+from sme.assessment.demo import load_demo_assessments
+from sme.catalog.demo import load_demo_catalog
+from sme.certification.demo import load_demo_certification
+from sme.core import audit, clock
+from sme.core.messages import msg
+from sme.demands.demo import load_demo as load_demo_demands
 from sme.demo.personas import DEMO_PASSWORD, PERSONAS
+from sme.enterprises.demo import load_demo_enterprises
+from sme.orders.demo import load_demo as load_demo_orders
 from sme.organizations import uscc
 from sme.organizations.models import (
     Membership,
@@ -26,6 +32,7 @@ from sme.organizations.models import (
     VerificationStatus,
 )
 from sme.regions.models import Region
+from sme.tickets.demo import load_demo as load_demo_tickets
 
 # (district code, name, kind, status, legal representative); the first two belong to personas.
 ORGANIZATIONS: list[tuple[str, str, str, str, str]] = [
@@ -99,8 +106,8 @@ class Command(BaseCommand):
                 contact_name=legal_rep,
                 contact_phone=f"023-{rng.randint(60000000, 69999999)}",
                 verification_status=status,
-                submitted_at=timezone.now(),
-                verified_at=timezone.now() if status == VerificationStatus.VERIFIED else None,
+                submitted_at=clock.now(),
+                verified_at=clock.now() if status == VerificationStatus.VERIFIED else None,
                 rejection_reason="营业执照扫描件不清晰，且地址与执照不一致，请核对后重新提交。"
                 if status == VerificationStatus.REJECTED
                 else "",
@@ -114,28 +121,22 @@ class Command(BaseCommand):
                 user=owner,
                 defaults={"role": MembershipRole.OWNER, "status": MembershipStatus.ACTIVE},
             )
-        from sme.assessment.demo import load_demo_assessments
-        from sme.enterprises.demo import load_demo_enterprises
-
         load_demo_enterprises()
-        from sme.certification.demo import load_demo_certification
-
         applications = load_demo_certification()
         assessments = load_demo_assessments()
-        from sme.catalog.demo import load_demo_catalog
-        from sme.demands.demo import load_demo as load_demo_demands
-        from sme.orders.demo import load_demo as load_demo_orders
-
         load_demo_catalog()
         load_demo_orders()
         load_demo_demands()
-        from sme.tickets.demo import load_demo as load_demo_tickets
-
         load_demo_tickets()
         if created:
             audit.record(
                 "demo.load",
-                summary=f"载入演示数据：{created} 家机构，{applications} 份平台认定申请，{assessments} 份数字化评测",
+                summary=msg(
+                    "载入演示数据：%(orgs)s 家机构，%(applications)s 份平台认定申请，%(assessments)s 份数字化评测",
+                    orgs=created,
+                    applications=applications,
+                    assessments=assessments,
+                ),
             )
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新增 {created} 家机构，共 {Organization.objects.count()} 家。")

@@ -3,12 +3,12 @@ in force today (after a revised standard or industry list is loaded), writing on
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sme.core import audit
+from sme.core import audit, clock
+from sme.core.messages import msg
 
 from ...models import EnterpriseProfile
 from ...reclassify import ReclassifyResult, reclassify_all
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Recompute the size class of every enterprise profile."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        classifier = classifier_on(dt.date.today())
+        classifier = classifier_on(clock.today())
         total = EnterpriseProfile.objects.count()
         bar = ProgressBar(self.stdout)
 
@@ -31,7 +31,12 @@ class Command(BaseCommand):
         bar.finish()
         audit.record(
             "enterprise.reclassify_all",
-            summary=f"重新划型：{result.total} 家企业，{result.changed} 家结果变化（标准 {classifier.rules.version}）",
+            summary=msg(
+                "重新划型：%(total)s 家企业，%(changed)s 家结果变化（标准 %(standard)s）",
+                total=result.total,
+                changed=result.changed,
+                standard=classifier.rules.version,
+            ),
             changes={"total": result.total, "changed": result.changed, "standard": classifier.rules.version},
         )
         self.stdout.write(
