@@ -7,26 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from sme.core import audit
+from sme.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .instrument import InstrumentError, level_rule_from_data
 from .models import AssessmentResponse, LevelRule, PeerStat, Questionnaire, VerifiedScore
 from .selectors import bump_data_version
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Questionnaire)
@@ -67,7 +55,8 @@ class LevelRuleForm(forms.ModelForm):
 
 
 @admin.register(LevelRule)
-class LevelRuleAdmin(admin.ModelAdmin):
+class LevelRuleAdmin(AuditedAdmin):
+    audit_prefix = "assessment.level_rule"
     form = LevelRuleForm
     list_display = (
         "name",
@@ -99,21 +88,7 @@ class LevelRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None or not obj.from_data_file
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit.record("assessment.level_rule_save", actor=request.user, obj=obj, summary=obj.name)
-        bump_data_version()
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit.record("assessment.level_rule_delete", actor=request.user, obj=obj, summary=obj.name)
-        super().delete_model(request, obj)
-        bump_data_version()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[LevelRule]) -> None:
-        """The list's "delete selected" action: audited row by row, like a single delete."""
-        for rule in queryset:
-            audit.record("assessment.level_rule_delete", actor=request.user, obj=rule, summary=rule.name)
-        super().delete_queryset(request, queryset)
+    def after_write(self) -> None:
         bump_data_version()
 
 

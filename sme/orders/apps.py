@@ -9,6 +9,7 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from sme.catalog import reputation
+        from sme.certification import measured
         from sme.core import audit, daily, files, todos
         from sme.core import navigation as n
         from sme.notifications.services import register_events
@@ -44,4 +45,5 @@ class OrdersConfig(AppConfig):
         reputation.register(
             service_ratings=selectors.ratings_shown_with_service, provider_figures=selectors.figures_since
         )
+        measured.register(selectors.certification_figures)
         todos.register(todos_for)

@@ -5,19 +5,15 @@ tickets change only through the services, the figures only by being rebuilt."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.forms import ModelForm
-from django.http import HttpRequest
 
-from sme.core import audit
-from sme.core.admin import ReadOnlyAdmin
-from sme.core.messages import msg
+from sme.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import Ticket, TicketMonthFigures, TicketType
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(admin.ModelAdmin):
+class TicketTypeAdmin(AuditedAdmin):
+    audit_prefix = "tickets.ticket_type"
     list_display = (
         "key",
         "name",
@@ -29,40 +25,6 @@ class TicketTypeAdmin(admin.ModelAdmin):
         "effective_until",
         "is_active",
     )
-
-    def save_model(self, request: HttpRequest, obj: TicketType, form: ModelForm, change: bool) -> None:
-        changed = list(form.changed_data)
-        before = {name: form.initial.get(name) for name in changed} if change else {}
-        super().save_model(request, obj, form, change)
-        after = {name: form.cleaned_data.get(name) for name in changed}
-        audit.record(
-            "tickets.ticket_type_save",
-            actor=request.user,
-            obj=obj,
-            summary=msg("修改诉求类型：%(name)s", name=obj.name)
-            if change
-            else msg("新增诉求类型：%(name)s", name=obj.name),
-            changes=audit.diff(before, after),
-        )
-
-    def delete_model(self, request: HttpRequest, obj: TicketType) -> None:
-        self._audit_delete(request, obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TicketType]) -> None:
-        for obj in queryset:
-            self._audit_delete(request, obj)
-        super().delete_queryset(request, queryset)
-
-    @staticmethod
-    def _audit_delete(request: HttpRequest, obj: TicketType) -> None:
-        audit.record(
-            "tickets.ticket_type_delete",
-            actor=request.user,
-            obj=obj,
-            summary=msg("删除诉求类型：%(name)s", name=obj.name),
-            changes={"key": [obj.key, None]},
-        )
 
 
 @admin.register(Ticket)

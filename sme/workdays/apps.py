@@ -12,9 +12,9 @@ class WorkdaysConfig(AppConfig):
 
         audit.register_actions(
             {
-                "workdays.holiday_override.save": _("保存节假日调整"),
-                "workdays.holiday_override.delete": _("删除节假日调整"),
-                "workdays.covered_year.save": _("保存已录入完整的年份"),
-                "workdays.covered_year.delete": _("删除已录入完整的年份"),
+                "workdays.holiday_override_save": _("保存节假日调整"),
+                "workdays.holiday_override_delete": _("删除节假日调整"),
+                "workdays.covered_year_save": _("保存已录入完整的年份"),
+                "workdays.covered_year_delete": _("删除已录入完整的年份"),
             }
         )

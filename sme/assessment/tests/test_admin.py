@@ -85,4 +85,4 @@ def test_deleting_rules_from_the_list_is_audited(client, admin_user):
     assert response.status_code == 302
     assert not LevelRule.objects.filter(key__startswith="extra-").exists()
     rows = AuditLog.objects.filter(action="assessment.level_rule_delete", actor=admin_user)
-    assert {r.summary for r in rows} == {"附加规则1", "附加规则2"}
+    assert {r.summary for r in rows} == {"在后台删除：附加规则1", "在后台删除：附加规则2"}

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from sme.accounts.models import Role
 from sme.core import clock
-from sme.orders.selectors import certification_figures
 from sme.organizations.models import (
     MANAGING_ROLES,
     PROVIDER_KINDS,
@@ -29,7 +28,7 @@ from sme.organizations.models import (
 )
 from sme.organizations.permissions import jurisdiction_district_ids
 
-from .. import eligibility, figures
+from .. import eligibility, figures, measured
 from ..models import (
     Application,
     ApplicationRevision,
@@ -193,7 +192,7 @@ def measured_rows(application: Application) -> list[dict[str, Any]]:
     """What the platform itself recorded for the applicant in each reported year (orders and ratings),
     shown beside the declared figures so reviewers can compare them."""
     years = sorted({y.year for y in application.years.all()})
-    return [{"year": year, **certification_figures(application.organization_id, year)} for year in years]
+    return [{"year": year, **measured.figures(application.organization_id, year)} for year in years]
 
 
 def snapshot(application: Application) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def test_adding_an_override_is_audited(client, admin_user):
     login(client, admin_user)
     assert _override(client).status_code == 302
     override = HolidayOverride.objects.get(date=dt.date(2027, 10, 1))
-    row = AuditLog.objects.get(action="workdays.holiday_override.save")
+    row = AuditLog.objects.get(action="workdays.holiday_override_save")
     assert row.actor == admin_user and row.object_id == str(override.pk)
     assert row.object_label == "2027-10-01 国庆节（放假）"
     assert row.changes["name"] == [None, "国庆节"]
@@ -37,7 +37,7 @@ def test_changing_an_override_records_what_changed(client, admin_user):
     url = f"/admin/workdays/holidayoverride/{override.pk}/change/"
     data = {"date": "2027-10-09", "is_workday": "on", "name": "调休上班", "note": "", "source_document": ""}
     assert client.post(url, data).status_code == 302
-    row = AuditLog.objects.get(action="workdays.holiday_override.save")
+    row = AuditLog.objects.get(action="workdays.holiday_override_save")
     assert row.changes == {"is_workday": [False, True], "name": ["国庆节", "调休上班"]}
     assert "修改" in row.summary
 
@@ -56,7 +56,7 @@ def test_deleting_one_or_many_is_audited(client, admin_user):
     )
     assert response.status_code == 302
     assert not HolidayOverride.objects.exists()
-    deleted = AuditLog.objects.filter(action="workdays.holiday_override.delete")
+    deleted = AuditLog.objects.filter(action="workdays.holiday_override_delete")
     assert deleted.count() == 3
     assert {r.object_label for r in deleted} >= {"2027-01-01 元旦（放假）", "2027-05-01 劳动节（放假）"}
 
@@ -65,5 +65,5 @@ def test_a_covered_year_is_audited(client, admin_user):
     login(client, admin_user)
     assert client.post("/admin/workdays/coveredyear/add/", {"year": "2027", "note": ""}).status_code == 302
     year = CoveredYear.objects.get(year=2027)
-    row = AuditLog.objects.get(action="workdays.covered_year.save")
+    row = AuditLog.objects.get(action="workdays.covered_year_save")
     assert row.object_id == str(year.pk) and "2027" in row.object_label
