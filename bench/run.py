@@ -41,10 +41,11 @@ SERVER_LOG = ROOT / "var" / "bench-gunicorn.log"
 
 HOST = "127.0.0.1"
 PG_ADMIN_DSNS = ("postgresql://postgres@127.0.0.1:5432/postgres", "postgresql://postgres@127.0.0.1:5432/test")
-DB_NAME = "sme_bench"
+# BENCH_DATABASE / BENCH_CACHE_URL let two checkouts be measured side by side (before/after a change)
+DB_NAME = os.environ.get("BENCH_DATABASE", "sme_bench")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 PG_DSN = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
-CACHE_URL = "redis://127.0.0.1:6379/1"
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/1")
 BENCH_PASSWORD = "Bench-Pass-2026"  # = bench.benchdata.organizations.BENCH_PASSWORD
 WORKERS = 2
 # Production plus the bench-only app that has the generate_* commands (bench/benchdata).
