@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from . import audit
+from . import audit, clock
 from .forms import BootstrapFormMixin
 from .messages import msg
 from .models import AuditLog
@@ -154,4 +154,4 @@ def audit_export(request: AuthenticatedRequest) -> FileResponse:
         summary=msg("导出审计日志 %(n)d 条", n=count),
         changes={"filters": {k: str(v) for k, v in request.GET.items()}},
     )
-    return book.response(f"audit-log-{timezone.localdate():%Y%m%d}.xlsx")
+    return book.response(f"audit-log-{clock.today():%Y%m%d}.xlsx")

@@ -7,8 +7,9 @@ to show; ``storage_path`` names the stored object without it. A refusal is an ``
 Chinese message says what is wrong, under the form field the caller names.
 
     upload = request.FILES["material"]
-    info = inspect_upload(upload, field="material")
-    name = default_storage.save(storage_path("certification/materials", info), upload)
+    info = inspect_upload(upload, field="material")   # store_upload (sme.core.files) calls it
+
+Apps store files with :func:`sme.core.files.store_upload`, which checks, names and stores them.
 """
 
 from __future__ import annotations
