@@ -138,6 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "sme.accounts.password_validation.MinimumLengthChineseValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "sme.accounts.password_validation.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "sme.accounts.password_validation.MobileNumberValidator"},
 ]
 
 # 等保 2.0 三级: lock after repeated failures, end idle sessions. Both adjustable per installation.

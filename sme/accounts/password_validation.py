@@ -43,3 +43,27 @@ class MinimumLengthChineseValidator(MinimumLengthValidator):
 
     def get_help_text(self) -> str:
         return _("密码至少需要%(n)d个字符。") % {"n": self.min_length}
+
+
+# A run of this many digits of the account's own mobile number in a password is refused: it is what
+# someone who knows the person tries first.
+MOBILE_RUN = 7
+
+
+class MobileNumberValidator:
+    """Refuses a password holding the account's mobile number, or 7 consecutive digits of it."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        mobile = "".join(ch for ch in str(getattr(user, "mobile", "") or "") if ch.isdigit())
+        if len(mobile) < MOBILE_RUN:
+            return
+        digits = "".join(ch if ch.isdigit() else " " for ch in password)
+        runs = {mobile[i : i + MOBILE_RUN] for i in range(len(mobile) - MOBILE_RUN + 1)}
+        if any(run in digits for run in runs):
+            raise ValidationError(
+                _("密码不能包含您的手机号码或其中连续%(n)d位数字。") % {"n": MOBILE_RUN},
+                code="password_has_mobile",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码不能包含您的手机号码或其中连续%(n)d位数字。") % {"n": MOBILE_RUN}

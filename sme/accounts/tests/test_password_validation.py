@@ -158,3 +158,29 @@ def test_registration_page_explains_the_policy(client):
     html = client.get("/accounts/register/").content.decode()
     assert "至少8位" in html
     assert "至少3类" in html
+
+
+@pytest.mark.parametrize(
+    ("password", "refused"),
+    [
+        ("13712345678Aa", True),  # the whole number (the penetration test's case)
+        ("Aa#1234567x", True),  # 7 consecutive digits of it
+        ("Xy!37123456", True),  # another run of 7
+        ("Aa#123456x", False),  # only 6: a run this short is no tell
+        ("Zq#5864029k", False),
+    ],
+)
+def test_a_password_holding_the_accounts_mobile_number_is_refused(password, refused):
+    user = User(username="zhang_san", mobile="13712345678")
+    assert ("password_has_mobile" in codes(password, user)) is refused
+
+
+def test_registration_refuses_a_password_made_of_the_mobile_number(client, wanzhou):
+    from sme.accounts.tests.test_registration import REGISTER, form_data
+
+    data = form_data(wanzhou)
+    data["password1"] = data["password2"] = f"{data['mobile']}Aa"
+    response = client.post(REGISTER, data)
+    assert response.status_code in (200, 400)
+    assert "手机号码" in response.content.decode()
+    assert not User.objects.filter(username=data["username"]).exists()
