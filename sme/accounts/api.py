@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -14,7 +16,7 @@ from sme.core import audit
 from sme.core.messages import msg
 
 from . import selectors
-from .backends import find_user
+from .backends import login_state
 from .models import User
 
 
@@ -40,14 +42,21 @@ class TokenAPI(ObtainAuthToken):
     Failures count towards the account lock-out like the login page."""
 
     def post(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
-        found = find_user(str(request.data.get("username", "")))
+        if not isinstance(request.data, Mapping):
+            return Response(
+                {
+                    "detail": _("请求体应为 JSON 对象，含 username 和 password。"),
+                    "errors": {"__all__": [_("格式错误")]},
+                },
+                status=400,
+            )
+        identifier = str(request.data.get("username", ""))
         try:
             response = super().post(request, *args, **kwargs)
         except ValidationError:
-            if found is not None:
-                found.refresh_from_db()
-                if found.is_locked():
-                    return Response({"detail": _("账号因连续多次密码错误已被锁定，请稍后再试。")}, status=403)
+            # The account's counter, or that of a name no account has: the same answer either way.
+            if login_state(identifier).is_locked():
+                return Response({"detail": _("账号因连续多次密码错误已被锁定，请稍后再试。")}, status=403)
             raise
         if response.status_code == 200:
             user = selectors.holder_of_token(response.data["token"])

@@ -7,6 +7,7 @@ was typed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -21,7 +22,7 @@ from sme.core import audit
 from sme.core.messages import Message, msg
 from sme.core.models import AuditLog
 
-from .models import User
+from .models import LoginThrottle, User
 
 USERNAME_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{2,29}")
 MOBILE_SHAPE = re.compile(r"1[3-9]\d{9}")
@@ -34,18 +35,48 @@ def find_user(identifier: str) -> User | None:
     return User.objects.filter(Q(username=identifier) | Q(mobile=identifier)).first()
 
 
+def throttle_key(identifier: str) -> str:
+    return hashlib.sha256((identifier or "").strip().lower().encode()).hexdigest()
+
+
+def login_state(identifier: str) -> User | LoginThrottle:
+    """What counts the failures of the name typed: its account, or the throttle row of a name no
+    account has (a fresh, unsaved one when it never failed). Both have ``failed_login_count``,
+    ``locked_until`` and ``is_locked()``, so the answers are built alike."""
+    user = find_user(identifier)
+    if user is not None:
+        return user
+    return LoginThrottle.objects.filter(key=throttle_key(identifier)).first() or LoginThrottle()
+
+
+def _count_failure(row: Any) -> bool:
+    """One more failure on ``row`` (locked for update by the caller); True when it locks now."""
+    if row.locked_until is not None and not row.is_locked():
+        # The previous lock has run out: counting starts again, as the form promises.
+        row.failed_login_count, row.locked_until = 0, None
+    row.failed_login_count += 1
+    just_locked = row.failed_login_count >= settings.LOGIN_FAILURE_LIMIT
+    if just_locked:
+        row.locked_until = timezone.now() + settings.LOGIN_LOCKOUT
+    row.save(update_fields=["failed_login_count", "locked_until"])
+    return just_locked
+
+
+def register_unknown_failure(identifier: str) -> LoginThrottle:
+    """Count a failure of a login name no account has, exactly as an account's would be counted."""
+    key = throttle_key(identifier)
+    with transaction.atomic():
+        LoginThrottle.objects.get_or_create(key=key)
+        row = LoginThrottle.objects.select_for_update().get(key=key)
+        _count_failure(row)
+    return row
+
+
 def register_failure(user: User) -> User:
     """Count one failed attempt; lock the account when the limit is reached. Returns the fresh row."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        if locked.locked_until is not None and not locked.is_locked():
-            # The previous lock has run out: counting starts again, as the form promises.
-            locked.failed_login_count, locked.locked_until = 0, None
-        locked.failed_login_count += 1
-        just_locked = locked.failed_login_count >= settings.LOGIN_FAILURE_LIMIT
-        if just_locked:
-            locked.locked_until = timezone.now() + settings.LOGIN_LOCKOUT
-        locked.save(update_fields=["failed_login_count", "locked_until"])
+        just_locked = _count_failure(locked)
         audit.record(
             "auth.login_failed",
             actor=locked,
@@ -89,7 +120,18 @@ class UsernameOrMobileBackend(ModelBackend):
             return None
         user = find_user(username)
         if user is None:
-            User().set_password(password)  # same work as a real check, so timing does not reveal accounts
+            # The same work and the same counting as for an account, so that neither the answer nor
+            # its timing says whether the name exists.
+            User().set_password(password)
+            throttle = login_state(username)
+            if throttle.is_locked():
+                audit.record(
+                    "auth.login_refused_locked",
+                    summary=msg("锁定期间尝试登录（账号不存在）：%(login)s", login=_loggable(username)),
+                    result=AuditLog.Result.DENIED,
+                )
+                return None
+            register_unknown_failure(username)
             audit.record(
                 "auth.login_failed",
                 summary=msg("账号不存在：%(login)s", login=_loggable(username)),

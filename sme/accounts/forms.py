@@ -16,7 +16,7 @@ from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationK
 from sme.regions.models import Region
 from sme.regions.selectors import districts
 
-from .backends import find_user
+from .backends import login_state
 from .models import Role, mobile_validator
 
 
@@ -31,8 +31,9 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            user = find_user(self.cleaned_data.get("username", ""))
-            if user is not None and user.is_locked():
+            # The account's counter, or that of a name no account has: the answers are the same.
+            user = login_state(self.cleaned_data.get("username", ""))
+            if user.is_locked():
                 locked_until = user.locked_until
                 assert locked_until is not None  # is_locked() says so
                 minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
@@ -47,7 +48,7 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
                     },
                     code="locked",
                 ) from None
-            if user is not None and user.failed_login_count:
+            if user.failed_login_count:
                 left = settings.LOGIN_FAILURE_LIMIT - user.failed_login_count
                 raise forms.ValidationError(
                     _("用户名/手机号或密码错误。再输错%(left)d次，账号将被锁定%(minutes)d分钟。")

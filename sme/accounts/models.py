@@ -104,3 +104,25 @@ class User(AbstractUser):
 
     def is_locked(self, now: dt.datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class LoginThrottle(models.Model):
+    """Failed logins with a login name no account has, counted and locked like an account's own
+    failures, so that the answers to a known and an unknown name are the same (no enumeration).
+
+    The name typed is kept only as a SHA-256 (people type passwords into the name box)."""
+
+    key = models.CharField(_("登录名摘要"), max_length=64, unique=True)
+    failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("未知登录名的失败计数")
+        verbose_name_plural = _("未知登录名的失败计数")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… ×{self.failed_login_count}"
+
+    def is_locked(self, now: dt.datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())

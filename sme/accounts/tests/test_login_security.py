@@ -238,7 +238,7 @@ def test_unknown_username_is_audited_without_actor(client, member):
     assert response.status_code == 200
     html = response.content.decode()
     assert "用户名/手机号或密码错误" in html
-    assert "再输错" not in html
+    assert "再输错4次" in html, "counted like a known name's failures, so the answer does not tell them apart"
     row = audit_rows("auth.login_failed").get()
     assert row.actor is None
     assert row.actor_label == ""
@@ -421,3 +421,45 @@ def test_a_password_typed_as_the_login_name_is_not_kept(client, db):
     assert "Secr3t" not in row.summary
     client.post("/accounts/login/", {"username": "nobody_here", "password": "x"})
     assert "nobody_here" in AuditLog.objects.filter(action="auth.login_failed").latest("id").summary
+
+
+# --- no user enumeration: a known and an unknown name get the same answers --------------------------
+
+
+def _form_error(response) -> str:
+    """The login form's error block, the part of the page that answers the attempt."""
+    html = response.content.decode()
+    start = html.index('data-testid="form-errors"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_a_known_and_an_unknown_name_get_byte_identical_answers_up_to_the_lock(client, member):
+    known = [_form_error(post_login(client, "zhang_login", WRONG)) for _ in range(5)]
+    unknown = [_form_error(post_login(client, "nobody_here", WRONG)) for _ in range(5)]
+    assert known == unknown
+    assert "再输错4次" in known[0] and "已被锁定" in known[4]
+    # and while locked, the right password of the account is answered like any other attempt
+    assert _form_error(post_login(client, "zhang_login", TEST_PASSWORD)) == _form_error(
+        post_login(client, "nobody_here", TEST_PASSWORD)
+    )
+
+
+def test_the_token_api_answers_a_known_and_an_unknown_name_alike(client, member):
+    known = [post_token(client, "zhang_login", WRONG) for _ in range(6)]
+    unknown = [post_token(client, "nobody_here", WRONG) for _ in range(6)]
+    assert [(r.status_code, r.content) for r in known] == [(r.status_code, r.content) for r in unknown]
+    assert [r.status_code for r in known] == [400, 400, 400, 400, 403, 403]
+
+
+def test_an_unknown_name_is_kept_only_as_a_digest(client, db):
+    from sme.accounts.models import LoginThrottle
+
+    post_login(client, "Secret-Pass-1234", WRONG)
+    row = LoginThrottle.objects.get()
+    assert "Secret" not in row.key and len(row.key) == 64
+
+
+def test_a_token_request_whose_body_is_not_an_object_is_a_400(client, db):
+    response = client.post(TOKEN, "[1, 2]", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON 对象" in response.json()["detail"]
