@@ -410,3 +410,25 @@ def test_storage_path_refuses_a_bad_prefix(prefix):
 def test_helpers_for_forms():
     assert uploads.describe_kinds() == "PDF、JPEG、PNG、Word（.docx）、Excel（.xlsx）"
     assert uploads.accept_attribute(["pdf", "jpeg"]) == ".pdf,.jpg,.jpeg,.jpe,.jfif"
+
+
+def test_stored_files_are_not_served_from_media_even_under_debug(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.urls import clear_url_caches
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.DEBUG = True
+    name = default_storage.save("orders/2026/03/secret.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    clear_url_caches()
+    import importlib
+
+    import config.urls
+
+    importlib.reload(config.urls)
+    try:
+        assert client.get(f"/media/{name}").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+        clear_url_caches()
