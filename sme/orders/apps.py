@@ -8,12 +8,12 @@ class OrdersConfig(AppConfig):
     verbose_name = _("服务订单")
 
     def ready(self) -> None:
-        from sme.catalog import reputation
+        from sme.catalog import ordering, reputation
         from sme.core import audit, daily, files, todos
         from sme.core import navigation as n
         from sme.notifications.services import register_events
 
-        from . import selectors
+        from . import permissions, selectors
         from .models import OrderFile
         from .todos import todos_for
 
@@ -44,4 +44,6 @@ class OrdersConfig(AppConfig):
         reputation.register(
             service_ratings=selectors.ratings_shown_with_service, provider_figures=selectors.figures_since
         )
+        # the catalogue offers 「订购此服务」 by the order service's own rule
+        ordering.register(may_order=permissions.may_order)
         todos.register(todos_for)

@@ -20,8 +20,6 @@ from sme.organizations.models import (
     Membership,
     MembershipStatus,
     Organization,
-    OrganizationKind,
-    VerificationStatus,
 )
 from sme.organizations.permissions import jurisdiction_district_ids
 from sme.regions.models import Region
@@ -46,19 +44,6 @@ def _member_org_ids(user: Any) -> list[int]:
 
 
 # --- ordering -------------------------------------------------------------------------------------
-
-
-def ordering_enterprises(user: Any) -> list[Organization]:
-    """The verified enterprises ``user`` is an active member of: the ones they may order for."""
-    return [
-        m.organization
-        for m in Membership.objects.filter(
-            user=user,
-            status=MembershipStatus.ACTIVE,
-            organization__kind=OrganizationKind.ENTERPRISE,
-            organization__verification_status=VerificationStatus.VERIFIED,
-        ).select_related("organization")
-    ]
 
 
 def enterprise_is_small_or_micro(enterprise: Organization) -> bool:

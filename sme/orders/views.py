@@ -28,7 +28,7 @@ from . import rules, selectors, services
 from .deadlines import rating_deadline
 from .forms import ListFilterForm, NoteForm, OrderForm, RatingForm, ReplyForm
 from .models import Order, OrderStatus, Rating
-from .permissions import Standing
+from .permissions import Standing, ordering_enterprises
 from .pricing import quote
 from .workflow import NOTE_LABELS, ORDER
 
@@ -43,7 +43,7 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
     service = catalog_selectors.orderable_service(service_id)
     if service is None:
         raise Http404
-    enterprises = selectors.ordering_enterprises(request.user)
+    enterprises = ordering_enterprises(request.user)
     if not enterprises:
         raise PermissionDenied(_("只有通过审核的企业的成员可以下单。"))
     revision = service.published_revision

@@ -368,11 +368,36 @@ def test_review_queue_query_count(client, provider_user, district_officer, djang
     assert response.content.decode().count("/catalog/review/revisions/") == 5
 
 
-def test_service_page_shows_visible_ratings_and_order_button(client, provider_user, district_officer):
+def test_service_page_shows_the_disclosures_and_asks_visitors_to_log_in_to_order(
+    client, provider_user, district_officer
+):
     service = published_service(provider_user, district_officer)
     text = client.get(f"/catalog/services/{service.pk}/").content.decode()
-    assert f"/orders/new/{service.pk}/" in text
     assert "需求调研" in text and "符合《企业会计准则》" in text
+    assert f"/orders/new/{service.pk}/" not in text, "a visitor is not known to be allowed to order"
+    assert f"/accounts/login/?next=/catalog/services/{service.pk}/" in text
+
+
+def test_order_button_only_for_those_the_order_service_accepts(
+    client, enterprise_owner, provider_user, district_officer, city_officer, expert
+):
+    """The button and the order service ask the same rule (sme.orders.permissions.order_refusal)."""
+    service = published_service(provider_user, district_officer)
+    unverified = UserFactory(username="owner_pending", role="enterprise")
+    OrganizationFactory(owner=unverified, verification_status="pending", name="重庆待审企业有限公司")
+    url = f"/catalog/services/{service.pk}/"
+    for user, may in [
+        (enterprise_owner, True),
+        (provider_user, False),
+        (district_officer, False),
+        (city_officer, False),
+        (expert, False),
+        (unverified, False),
+    ]:
+        login(client, user)
+        text = client.get(url).content.decode()
+        assert ('data-testid="order-button"' in text) is may, user.username
+        assert (client.get(f"/orders/new/{service.pk}/").status_code == 200) is may, user.username
 
 
 def test_revisions_page_shows_diff(client, provider_user, district_officer):

@@ -19,12 +19,12 @@ from sme.core import clock, parsing
 from sme.core.errors import InvalidInput, NotAllowed
 from sme.core.messages import msg
 from sme.core.workflow import start_transition
-from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind, VerificationStatus
+from sme.organizations.models import PROVIDER_KINDS, Organization
 from sme.organizations.permissions import organization_people
 
 from ..deadlines import delivery_deadline, response_deadline
 from ..models import Order, OrderStatus
-from ..permissions import member_role, roles_for
+from ..permissions import order_refusal, roles_for
 from ..pricing import MAX_PRICE, plain_amount, quote, refusal
 from ..selectors import enterprise_is_small_or_micro, order_terms
 from ..workflow import ORDER
@@ -34,12 +34,9 @@ MAX_REQUIREMENTS = 5000
 
 
 def _check_orderer(actor: Any, enterprise: Organization) -> None:
-    if member_role(actor, enterprise.pk) is None:
-        raise NotAllowed(_("只有该企业的在职成员才能以企业名义下单。"))
-    if enterprise.kind != OrganizationKind.ENTERPRISE:
-        raise NotAllowed(_("只有企业可以下单，服务机构不能以本机构名义订购服务。"))
-    if enterprise.verification_status != VerificationStatus.VERIFIED:
-        raise NotAllowed(_("企业信息通过区县审核后才能下单。"))
+    refusal = order_refusal(actor, enterprise)
+    if refusal is not None:
+        raise NotAllowed(refusal)
 
 
 def _insert_order(**fields: Any) -> Order:
