@@ -165,6 +165,12 @@ class Service(TimeStampedModel):
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
 
+    @property
+    def is_first_publication(self) -> bool:
+        """Nothing of the service was ever published: a revision waiting for approval is its first
+        publication, not a change of the fee or the time."""
+        return self.published_revision_id is None
+
 
 class ServiceDistrict(models.Model):
     """A district a published service is offered in (copied from the published revision)."""

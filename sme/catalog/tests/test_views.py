@@ -426,3 +426,27 @@ def test_catalogue_lines_name_the_districts_served(client, provider_user, distri
     assert [d["code"] for d in rows["两区服务"]["districts"]] == ["500101", "500103"]
     assert rows["全市服务"]["districts"] == [] and rows["全市服务"]["serves_all_districts"] is True
     assert rows["两区服务"]["id"] == named.pk
+
+
+def test_a_first_publication_is_labelled_so_and_a_fee_change_as_a_change(
+    client, provider_user, district_officer
+):
+    new = pending_service(provider_user, title="全新服务")
+    changed = published_service(provider_user, district_officer, title="已上架服务")
+    services.service_revise(
+        actor=provider_user,
+        service=changed,
+        data=complete_data(title="已上架服务", fee_amount="9000"),
+        version=changed.version,
+    )
+    login(client, provider_user)
+    rows = {
+        row.split("</a>")[0].rsplit(">", 1)[-1]: row.split("</tr>")[0]
+        for row in client.get("/catalog/mine/").content.decode().split("<tr>")[2:]
+    }
+    assert "首次发布" in rows["全新服务"] and "变更" not in rows["全新服务"]
+    assert "收费或时间变更" in rows["已上架服务"] and "首次发布" not in rows["已上架服务"]
+    page = client.get(f"/catalog/mine/{new.pk}/").content.decode()
+    assert "首次发布" in page and "收费或时间变更" not in page
+    page = client.get(f"/catalog/mine/{changed.pk}/").content.decode()
+    assert "收费或时间变更" in page
