@@ -28,9 +28,21 @@ class OrderForm(BootstrapFormMixin, forms.Form):
     )
     contact_name = forms.CharField(label=_("联系人"), required=False, max_length=50)
     contact_phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+    outside_district = forms.BooleanField(
+        label=_("我已知悉该服务的服务区县不含本企业所在区县，仍要订购"), required=False
+    )
 
-    def __init__(self, *args: Any, enterprises: list[Organization], fee_type: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        enterprises: list[Organization],
+        fee_type: str,
+        ask_outside_district: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not ask_outside_district:
+            del self.fields["outside_district"]
         field = self.fields["enterprise"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organization.objects.filter(pk__in=[e.pk for e in enterprises]).order_by("name")

@@ -48,13 +48,31 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
         raise PermissionDenied(_("只有通过审核的企业的成员可以下单。"))
     revision = service.published_revision
     assert revision is not None
-    form = OrderForm(request.POST or None, enterprises=enterprises, fee_type=revision.fee_type)
+    # The user's enterprises outside the districts the service is offered in: the page says so up
+    # front, and asks for the confirmation the order service wants (or says it cannot be ordered).
+    outside = [e for e in enterprises if not revision.is_offered_in(e.district_id)]
+    refused = revision.refuses_other_districts and len(outside) == len(enterprises)
+    form = OrderForm(
+        request.POST or None,
+        enterprises=enterprises,
+        fee_type=revision.fee_type,
+        ask_outside_district=bool(outside) and not revision.refuses_other_districts,
+    )
     terms = selectors.order_terms(service, revision)
-    context: dict[str, Any] = {"service": service, "revision": revision, "terms": terms, "form": form}
+    context: dict[str, Any] = {
+        "service": service,
+        "revision": revision,
+        "terms": terms,
+        "form": form,
+        "outside": outside,
+        "refused": refused,
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = data["enterprise"]
+        confirmed = bool(data.get("outside_district"))
         try:
+            services.check_service_area(revision, enterprise, confirmed=confirmed)
             if request.POST.get("confirm") == "1":
                 order = services.order_create(
                     actor=request.user,
@@ -65,6 +83,7 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
                     requirements=data["requirements"],
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
+                    outside_district_confirmed=confirmed,
                 )
                 messages.success(
                     request, _("订单%(number)s已提交，等待服务机构接单。") % {"number": order.number}

@@ -450,3 +450,22 @@ def test_a_first_publication_is_labelled_so_and_a_fee_change_as_a_change(
     assert "首次发布" in page and "收费或时间变更" not in page
     page = client.get(f"/catalog/mine/{changed.pk}/").content.decode()
     assert "收费或时间变更" in page
+
+
+def test_a_provider_may_say_it_takes_orders_only_from_its_districts(client, provider_user, district_officer):
+    only = published_service(provider_user, district_officer, title="只服务万州", districts_only="on")
+    open_to_all = published_service(provider_user, district_officer, title="欢迎外区")
+    city = published_service(
+        provider_user, district_officer, serves_all_districts=True, district_ids=[], districts_only="on"
+    )
+    assert only.published_revision.districts_only and only.published_revision.refuses_other_districts
+    assert not city.published_revision.districts_only, "the whole city has no outside"
+    area = client.get(f"/catalog/services/{only.pk}/").content.decode().split('data-testid="service-area"')[1]
+    assert "只接受以上区县企业的订单" in area.split("</div></div>")[0]
+    area = client.get(f"/catalog/services/{open_to_all.pk}/").content.decode()
+    assert "其他区县的企业确认知悉服务区域后可以下单" in area
+    assert client.get(f"/api/v1/catalog/services/{only.pk}").json()["districts_only"] is True
+    login(client, provider_user)
+    form = client.get(f"/catalog/mine/{only.pk}/edit/").content.decode()
+    tag = next(t for t in form.split("<input")[1:] if 'name="districts_only"' in t.split(">")[0])
+    assert "checked" in tag.split(">")[0]
