@@ -21,6 +21,7 @@ class TicketTypeAdmin(admin.ModelAdmin):
     list_display = (
         "key",
         "name",
+        "name_en",
         "kind",
         "acknowledge_workdays",
         "answer_workdays",
@@ -69,7 +70,16 @@ class TicketTypeAdmin(admin.ModelAdmin):
 class TicketAdmin(ReadOnlyAdmin):
     """Read-only: tickets change only through the services (workflow, audit, notifications)."""
 
-    list_display = ("number", "subject", "kind", "enterprise", "district", "status", "handling_level")
+    list_display = (
+        "number",
+        "subject",
+        "kind",
+        "enterprise",
+        "district",
+        "status",
+        "handling_level",
+        "rule_version",
+    )
     list_filter = ("status", "handling_level", "kind")
     search_fields = ("number", "subject")
 

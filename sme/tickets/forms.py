@@ -26,7 +26,7 @@ class OrderChoiceField(forms.ModelChoiceField):
 
 class TicketTypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.name
+        return obj.display_name
 
 
 class TicketFileForm(BootstrapFormMixin, forms.Form):
