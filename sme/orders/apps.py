@@ -11,8 +11,10 @@ class OrdersConfig(AppConfig):
         from sme.catalog import ordering, reputation
         from sme.core import audit, daily, files, todos
         from sme.core import navigation as n
+        from sme.exports import registry as exports
         from sme.notifications.services import register_events
 
+        from . import exports as order_exports
         from . import permissions, selectors
         from .models import OrderFile
         from .todos import todos_for
@@ -46,4 +48,5 @@ class OrdersConfig(AppConfig):
         )
         # the catalogue offers 「订购此服务」 by the order service's own rule
         ordering.register(may_order=permissions.may_order)
+        exports.register("orders", order_exports.LABEL, order_exports.orders_table)
         todos.register(todos_for)

@@ -50,6 +50,12 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def oversees_orders(user: Any) -> bool:
+    """District and city officers and administrators: they watch orders (list in scope, flags,
+    exports) rather than take part in them."""
+    return _active(user) and user.role in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
+
+
 def is_city_wide(user: Any) -> bool:
     return _active(user) and (user.role == Role.ADMIN or user.role == Role.CITY_OFFICER)
 

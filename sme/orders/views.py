@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from sme.accounts.models import Role
 from sme.catalog import selectors as catalog_selectors
 from sme.core import clock
 from sme.core.errors import ServiceError
@@ -26,14 +25,11 @@ from sme.core.workflow import Transition, history
 
 from . import rules, selectors, services
 from .deadlines import rating_deadline
-from .forms import ListFilterForm, NoteForm, OrderForm, RatingForm, ReplyForm
+from .forms import NoteForm, OrderForm, RatingForm, ReplyForm, parse_list_filters
 from .models import Order, OrderStatus, Rating
-from .permissions import Standing, ordering_enterprises
+from .permissions import Standing, ordering_enterprises, oversees_orders
 from .pricing import quote
 from .workflow import NOTE_LABELS, ORDER
-
-OFFICER_ROLES = (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
-
 
 # --- ordering ------------------------------------------------------------------------------------
 
@@ -106,14 +102,8 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
 
 @login_required
 def order_list(request: AuthenticatedRequest) -> HttpResponse:
-    filters = ListFilterForm(request.GET or None)
-    status = side = ""
-    overdue = False
-    if filters.is_valid():
-        status = filters.cleaned_data["status"]
-        side = filters.cleaned_data["side"]
-        overdue = filters.cleaned_data["overdue"]
-    qs = selectors.order_list(request.user, status=status, side=side, overdue=overdue)
+    filters, chosen = parse_list_filters(request.GET)
+    qs = selectors.order_list(request.user, **chosen)
     page = paginate(qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -124,7 +114,7 @@ def order_list(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "today": clock.today(),
-            "is_officer": request.user.role in OFFICER_ROLES,
+            "is_officer": oversees_orders(request.user),
             "query": query.urlencode(),
         },
     )
@@ -312,7 +302,7 @@ def rating_reply_view(request: AuthenticatedRequest, order_id: int) -> HttpRespo
 
 @login_required
 def flags(request: AuthenticatedRequest) -> HttpResponse:
-    if request.user.role not in OFFICER_ROLES:
+    if not oversees_orders(request.user):
         raise PermissionDenied(_("只有主管部门可以查看订单预警。"))
     overdue = selectors.overdue_orders_in_scope(request.user)
     return render(
