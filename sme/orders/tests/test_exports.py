@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -28,6 +29,8 @@ def workbook(client, query: str, kind: str = "orders"):
     assert response.status_code == 302, response
     download = client.get(response["Location"])
     assert download.status_code == 200
+    # the workbook's Chinese name ("服务订单-20261208-0930.xlsx") as RFC 5987 filename*
+    assert download["Content-Disposition"].startswith(f"attachment; filename*=utf-8''{quote('服务订单-')}")
     content = b"".join(download.streaming_content)
     return load_workbook(io.BytesIO(content)).active
 

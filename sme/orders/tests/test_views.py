@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -152,6 +153,8 @@ def test_actions_through_the_page(
     download = stored.download_url
     response = client.get(download)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    # The Chinese name as RFC 5987 filename*, which browsers keep (never an RFC 2047 =?utf-8?…?= word).
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('交付报告.pdf')}"
     audited = AuditLog.objects.filter(action="file.download", object_type="orders.orderfile")
     assert list(audited.order_by("id").values_list("object_id", "actor")) == [
         (str(stored.pk), provider_user.pk)

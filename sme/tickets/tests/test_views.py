@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -262,6 +263,8 @@ def test_who_sees_the_ticket_downloads_its_attachment_and_it_is_audited(
     response = login(client, user).get(with_attachment.download_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+    # the Chinese name as RFC 5987 filename*, which browsers keep (not an RFC 2047 encoded word)
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('合同扫描件.pdf')}"
     row = AuditLog.objects.get(action="file.download")
     assert (row.actor, row.object_type, row.object_id) == (
         user,
