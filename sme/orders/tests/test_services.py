@@ -348,6 +348,11 @@ def test_rating_after_30_days_is_refused_naming_the_deadline(clock, completed, e
     with pytest.raises(InvalidInput) as caught:
         rate(enterprise_owner, completed)
     assert "2026年3月31日" in caught.value.message
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(InvalidInput) as caught:
+        rate(enterprise_owner, completed)
+    assert "March 31, 2026" in caught.value.message, "the date in the reader's language"
 
 
 def test_rating_needs_a_completed_order_and_valid_stars(order, completed, enterprise_owner):
