@@ -63,7 +63,7 @@ def _row(demand: Demand) -> Sequence[Any]:
         _("是") if demand.is_hidden else _("否"),
         demand.created_at,
         demand.deadline,
-        demand.proposal_count,  # type: ignore[attr-defined]  (annotated by the selector)
+        getattr(demand, "proposal_count", 0),  # annotated by the selector
     )
 
 

@@ -182,7 +182,7 @@ def describe_officer_filters(form: OfficerFilterForm, chosen: Mapping[str, Any])
         if not value:
             continue
         field = cast(forms.ChoiceField, form.fields[name])
-        label = dict(field.choices).get(str(value))
+        label = dict(cast(Any, field.choices)).get(str(value))
         if label is not None:
             parts.append(gettext("%(field)s：%(value)s") % {"field": field.label, "value": label})
     return "；".join(parts) or gettext("全部需求")

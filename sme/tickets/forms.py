@@ -168,7 +168,7 @@ def describe_list_filters(chosen: Mapping[str, Any]) -> str:
             field = cast(forms.ChoiceField, form.fields[name])
             parts.append(
                 gettext("%(field)s：%(value)s")
-                % {"field": field.label, "value": dict(field.choices)[chosen[name]]}
+                % {"field": field.label, "value": dict(cast(Any, field.choices))[chosen[name]]}
             )
     if chosen.get("overdue"):
         parts.append(gettext("已超时"))
