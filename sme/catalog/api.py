@@ -90,6 +90,8 @@ def service_detail_data(service: Service) -> dict[str, Any]:
     row.update(
         {
             "revision": revision.number,
+            # the provider takes orders only from enterprises of the districts named
+            "districts_only": revision.refuses_other_districts,
             "summary": revision.summary,
             "content": revision.content,
             "process_steps": list(revision.process_steps),

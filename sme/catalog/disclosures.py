@@ -41,6 +41,7 @@ REVISION_FIELDS = (
     "service_hours",
     "serves_all_districts",
     "district_ids",
+    "districts_only",
 )
 MONEY_LABELS = {
     "fee_amount": gettext_lazy("价格"),
@@ -158,6 +159,8 @@ def clean_revision_data(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
     values["process_steps"] = _steps(data.get("process_steps"), problems)
     district_ids = _district_ids(data.get("district_ids"), problems)
     values["district_ids"] = [] if values["serves_all_districts"] else district_ids
+    # Serving the whole city, no enterprise is outside: "only its districts" means nothing then.
+    values["districts_only"] = bool(data.get("districts_only")) and not values["serves_all_districts"]
 
     if not values["title"]:
         problems.add("title", _("请填写服务名称。"))

@@ -67,6 +67,13 @@ class ServiceForm(BootstrapFormMixin, forms.Form):
     district_ids = forms.TypedMultipleChoiceField(
         label=_("服务区县"), coerce=int, required=False, widget=forms.SelectMultiple(attrs={"size": 8})
     )
+    districts_only = forms.BooleanField(
+        label=_("只接受服务区县内企业的订单"),
+        required=False,
+        help_text=_(
+            "不勾选时，其他区县的企业确认知悉服务区域后仍可下单；勾选后，服务区县以外的企业不能下单。"
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -165,6 +165,12 @@ class Service(TimeStampedModel):
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
 
+    @property
+    def is_first_publication(self) -> bool:
+        """Nothing of the service was ever published: a revision waiting for approval is its first
+        publication, not a change of the fee or the time."""
+        return self.published_revision_id is None
+
 
 class ServiceDistrict(models.Model):
     """A district a published service is offered in (copied from the published revision)."""
@@ -228,9 +234,11 @@ class ServiceRevision(models.Model):
     response_workdays = models.PositiveSmallIntegerField(_("响应时限（工作日）"), null=True, blank=True)
     delivery_workdays = models.PositiveSmallIntegerField(_("交付时间（工作日）"), null=True, blank=True)
     service_hours = models.CharField(_("服务时间"), max_length=100, blank=True)
-    # 服务区域
+    # 服务区域: where the service is offered. An enterprise of another district may still order it,
+    # after confirming that it knows (sme.orders), unless the provider says it serves only these.
     serves_all_districts = models.BooleanField(_("服务全市"), default=False)
     district_ids = models.JSONField(_("服务区县"), default=list, blank=True)
+    districts_only = models.BooleanField(_("只接受服务区县内企业的订单"), default=False, db_default=False)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -250,6 +258,17 @@ class ServiceRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.number}"
+
+    def is_offered_in(self, district_id: int | None) -> bool:
+        """Whether the revision names ``district_id`` among its districts (or serves the whole city)."""
+        if self.serves_all_districts:
+            return True
+        return district_id is not None and district_id in {int(d) for d in (self.district_ids or [])}
+
+    @property
+    def refuses_other_districts(self) -> bool:
+        """The provider said it takes orders only from enterprises of its listed districts."""
+        return self.districts_only and not self.serves_all_districts
 
 
 class AttachmentKind(models.TextChoices):

@@ -18,7 +18,7 @@ from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
 from sme.regions.selectors import district_choices
 
-from . import selectors, services
+from . import ordering, selectors, services
 from .disclosures import missing_disclosures, revision_values
 from .forms import AttachmentForm, NoteForm, ServiceForm
 from .models import FeeType, RevisionStatus, Service, ServiceStatus
@@ -65,6 +65,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": selectors.current_attachments(service),
             "ratings": selectors.visible_ratings(service),
             "certified": selectors.provider_is_certified(service.provider_id),
+            "may_order": ordering.may_order(request.user),
         },
     )
 

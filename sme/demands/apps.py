@@ -34,7 +34,10 @@ class DemandsConfig(AppConfig):
             }
         )
         from sme.core import todos
+        from sme.exports import registry as exports
 
+        from . import exports as demand_exports
         from .todos import todos_for
 
         todos.register(todos_for)
+        exports.register("demands", demand_exports.LABEL, demand_exports.demands_table)

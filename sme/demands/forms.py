@@ -3,9 +3,11 @@ certified-only, one proposal per provider) live in the services, whose field err
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sme.catalog.models import ServiceCategory
@@ -154,3 +156,33 @@ class OfficerFilterForm(ProviderFilterForm):
             *DemandStatus.choices,
             ("hidden", _("已屏蔽")),
         ]
+
+
+def parse_officer_filters(params: Mapping[str, Any]) -> tuple[OfficerFilterForm, dict[str, Any]]:
+    """The officers' demand list's filters read from its query string: the form (for the page) and
+    the selector's arguments (``selectors.demands_in_scope``). The list page and its export both read
+    them here, so an export holds exactly the filtered view."""
+    form = OfficerFilterForm(params or None)
+    chosen = {
+        "status": str(params.get("status", "") or ""),
+        "category_id": form.int_value("category"),
+        "district_id": form.int_value("district"),
+    }
+    return form, chosen
+
+
+def describe_officer_filters(form: OfficerFilterForm, chosen: Mapping[str, Any]) -> str:
+    """The filters in words, for the export job and its audit row ("状态：征集中；服务类别：…")."""
+    parts = []
+    for name, value in (
+        ("status", chosen.get("status")),
+        ("category", chosen.get("category_id")),
+        ("district", chosen.get("district_id")),
+    ):
+        if not value:
+            continue
+        field = cast(forms.ChoiceField, form.fields[name])
+        label = dict(cast(Any, field.choices)).get(str(value))
+        if label is not None:
+            parts.append(gettext("%(field)s：%(value)s") % {"field": field.label, "value": label})
+    return "；".join(parts) or gettext("全部需求")

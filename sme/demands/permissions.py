@@ -32,6 +32,14 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def oversees_demands(user: Any) -> bool:
+    """District and city officers and administrators: they read the demands of their scope
+    (read-only, with hiding) and export that list."""
+    return _active(user) and (
+        user.is_platform_admin or user.role in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
+    )
+
+
 def _memberships(user: Any) -> list[Membership]:
     """The user's active memberships of verified organizations (one query)."""
     if not _active(user):

@@ -24,13 +24,16 @@ from sme.core.parsing import Problems
 from sme.core.typing import AuthenticatedRequest
 
 from . import permissions, selectors, services
-from .forms import DemandForm, HideForm, NoteForm, OfficerFilterForm, ProposalForm, ProviderFilterForm
+from .forms import (
+    DemandForm,
+    HideForm,
+    NoteForm,
+    ProposalForm,
+    ProviderFilterForm,
+    parse_officer_filters,
+)
 from .models import Demand, DemandStatus, ProposalStatus
 from .workflow import DEMAND, DEMAND_OWNER, PROPOSAL
-
-
-def _is_overseer(user: Any) -> bool:
-    return user.is_platform_admin or user.role in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
 
 
 def _order_url(order: Any) -> str:
@@ -49,14 +52,9 @@ def _order_url(order: Any) -> str:
 def demand_list(request: AuthenticatedRequest) -> HttpResponse:
     """Providers: open demands they may answer. Officers: demands of their districts (read-only)."""
     user = request.user
-    if _is_overseer(user):
-        officer_form = OfficerFilterForm(request.GET or None)
-        qs = selectors.demands_in_scope(
-            user,
-            status=request.GET.get("status", ""),
-            category_id=officer_form.int_value("category"),
-            district_id=officer_form.int_value("district"),
-        )
+    if permissions.oversees_demands(user):
+        officer_form, chosen = parse_officer_filters(request.GET)
+        qs = selectors.demands_in_scope(user, **chosen)
         page = paginate(qs, request.GET.get("page"))
         return render(
             request, "demands/list.html", {"page": page, "form": officer_form, "officer_view": True}
@@ -142,7 +140,7 @@ def _detail_context(
     roles = permissions.demand_roles(user, demand)
     is_owner = DEMAND_OWNER in roles
     is_enterprise = permissions.is_enterprise_member(user, demand.enterprise_id)
-    overseer = _is_overseer(user)
+    overseer = permissions.oversees_demands(user)
     proposals = list(selectors.proposals_on(user, demand))
     answerable = [] if is_enterprise or overseer else permissions.answerable_providers(user, demand)
     own_live = next((p for p in proposals if p.status != ProposalStatus.WITHDRAWN), None)

@@ -8,13 +8,15 @@ class OrdersConfig(AppConfig):
     verbose_name = _("服务订单")
 
     def ready(self) -> None:
-        from sme.catalog import reputation
+        from sme.catalog import ordering, reputation
         from sme.certification import measured
         from sme.core import audit, daily, files, todos
         from sme.core import navigation as n
+        from sme.exports import registry as exports
         from sme.notifications.services import register_events
 
-        from . import selectors
+        from . import exports as order_exports
+        from . import permissions, selectors
         from .models import OrderFile
         from .todos import todos_for
 
@@ -46,4 +48,7 @@ class OrdersConfig(AppConfig):
             service_ratings=selectors.ratings_shown_with_service, provider_figures=selectors.figures_since
         )
         measured.register(selectors.certification_figures)
+        # the catalogue offers 「订购此服务」 by the order service's own rule
+        ordering.register(may_order=permissions.may_order)
+        exports.register("orders", order_exports.LABEL, order_exports.orders_table)
         todos.register(todos_for)

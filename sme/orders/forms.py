@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sme.core.forms import BootstrapFormMixin
@@ -28,9 +30,21 @@ class OrderForm(BootstrapFormMixin, forms.Form):
     )
     contact_name = forms.CharField(label=_("联系人"), required=False, max_length=50)
     contact_phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+    outside_district = forms.BooleanField(
+        label=_("我已知悉该服务的服务区县不含本企业所在区县，仍要订购"), required=False
+    )
 
-    def __init__(self, *args: Any, enterprises: list[Organization], fee_type: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        enterprises: list[Organization],
+        fee_type: str,
+        ask_outside_district: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not ask_outside_district:
+            del self.fields["outside_district"]
         field = self.fields["enterprise"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organization.objects.filter(pk__in=[e.pk for e in enterprises]).order_by("name")
@@ -83,3 +97,27 @@ class ListFilterForm(forms.Form):
         choices=[("", _("全部")), ("placed", _("我方下的订单")), ("received", _("我方收到的订单"))],
     )
     overdue = forms.BooleanField(label=_("只看超时未答复"), required=False)
+
+
+def parse_list_filters(params: Mapping[str, Any]) -> tuple[ListFilterForm, dict[str, Any]]:
+    """The order list's filters read from its query string: the form (for the page) and the
+    selector's arguments (``selectors.order_list``). The list page and its export both read them here,
+    so an export holds exactly the filtered view. Bad values filter nothing."""
+    form = ListFilterForm(params or None)
+    chosen: dict[str, Any] = {"status": "", "side": "", "overdue": False}
+    if form.is_valid():
+        chosen = {name: form.cleaned_data[name] for name in chosen}
+    return form, chosen
+
+
+def describe_list_filters(chosen: Mapping[str, Any]) -> str:
+    """The filters in words, for the export job and its audit row ("状态：已完成；只看超时未答复")."""
+    parts = []
+    if chosen.get("status"):
+        parts.append(gettext("状态：%(status)s") % {"status": OrderStatus(chosen["status"]).label})
+    if chosen.get("side"):
+        sides = dict(ListFilterForm.base_fields["side"].choices)  # type: ignore[attr-defined]
+        parts.append(gettext("订单：%(side)s") % {"side": sides[chosen["side"]]})
+    if chosen.get("overdue"):
+        parts.append(gettext("只看超时未答复"))
+    return "；".join(parts) or gettext("全部订单")

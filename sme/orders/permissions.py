@@ -6,8 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from sme.accounts.models import Role
-from sme.organizations.models import MANAGING_ROLES, Membership, MembershipStatus
+from sme.organizations.models import (
+    MANAGING_ROLES,
+    Membership,
+    MembershipStatus,
+    Organization,
+    OrganizationKind,
+    VerificationStatus,
+)
 from sme.organizations.permissions import jurisdiction_district_ids
 
 from .models import Order
@@ -41,6 +50,12 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def oversees_orders(user: Any) -> bool:
+    """District and city officers and administrators: they watch orders (list in scope, flags,
+    exports) rather than take part in them."""
+    return _active(user) and user.role in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
+
+
 def is_city_wide(user: Any) -> bool:
     return _active(user) and (user.role == Role.ADMIN or user.role == Role.CITY_OFFICER)
 
@@ -54,6 +69,44 @@ def member_role(user: Any, organization_id: int) -> str | None:
         .values_list("role", flat=True)
         .first()
     )
+
+
+_UNKNOWN: Any = object()
+
+
+def order_refusal(user: Any, enterprise: Organization, *, role: Any = _UNKNOWN) -> str | None:
+    """Why ``user`` may not order a catalogue service in the name of ``enterprise``; None when they may.
+
+    The one rule of who orders: the order service refuses with it, and the order page and the
+    catalogue's 「订购此服务」 button are offered only to those it lets through (``ordering_enterprises``).
+    ``role`` is the user's membership role in ``enterprise`` when the caller already read it.
+    """
+    if role is _UNKNOWN:
+        role = member_role(user, enterprise.pk)
+    if role is None:
+        return _("只有该企业的在职成员才能以企业名义下单。")
+    if enterprise.kind != OrganizationKind.ENTERPRISE:
+        return _("只有企业可以下单，服务机构不能以本机构名义订购服务。")
+    if enterprise.verification_status != VerificationStatus.VERIFIED:
+        return _("企业信息通过区县审核后才能下单。")
+    return None
+
+
+def ordering_enterprises(user: Any) -> list[Organization]:
+    """The organizations ``user`` may order for (``order_refusal`` lets them through), by name."""
+    if not _active(user):
+        return []
+    memberships = (
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+    return [m.organization for m in memberships if order_refusal(user, m.organization, role=m.role) is None]
+
+
+def may_order(user: Any) -> bool:
+    """Whether ``user`` may order catalogue services for at least one organization."""
+    return bool(ordering_enterprises(user))
 
 
 def standing(user: Any, order: Order) -> Standing:

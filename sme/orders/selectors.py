@@ -20,8 +20,6 @@ from sme.organizations.models import (
     Membership,
     MembershipStatus,
     Organization,
-    OrganizationKind,
-    VerificationStatus,
 )
 from sme.organizations.permissions import jurisdiction_district_ids
 from sme.regions.models import Region
@@ -48,19 +46,6 @@ def _member_org_ids(user: Any) -> list[int]:
 # --- ordering -------------------------------------------------------------------------------------
 
 
-def ordering_enterprises(user: Any) -> list[Organization]:
-    """The verified enterprises ``user`` is an active member of: the ones they may order for."""
-    return [
-        m.organization
-        for m in Membership.objects.filter(
-            user=user,
-            status=MembershipStatus.ACTIVE,
-            organization__kind=OrganizationKind.ENTERPRISE,
-            organization__verification_status=VerificationStatus.VERIFIED,
-        ).select_related("organization")
-    ]
-
-
 def enterprise_is_small_or_micro(enterprise: Organization) -> bool:
     """Whether the enterprise's stored size class (sme.enterprises) is 小型 or 微型."""
     size = (
@@ -69,14 +54,19 @@ def enterprise_is_small_or_micro(enterprise: Organization) -> bool:
     return size in SMALL_MICRO_CLASSES
 
 
+def offered_district_names(revision: ServiceRevision) -> list[str]:
+    """The names of the districts ``revision`` names (none when it serves the whole city), by code."""
+    if revision.serves_all_districts or not revision.district_ids:
+        return []
+    return list(
+        Region.objects.filter(pk__in=revision.district_ids).order_by("code").values_list("name", flat=True)
+    )
+
+
 def order_terms(service: Service, revision: ServiceRevision) -> dict[str, Any]:
     """The five disclosures of the published revision, as the enterprise saw them (JSON-friendly):
     what an order keeps as its contract record (``Order.snapshot``)."""
-    district_names = list(
-        Region.objects.filter(pk__in=revision.district_ids or [])
-        .order_by("code")
-        .values_list("name", flat=True)
-    )
+    district_names = offered_district_names(revision)
     return {
         "source": "catalog",
         "service_id": service.pk,
@@ -105,6 +95,7 @@ def order_terms(service: Service, revision: ServiceRevision) -> dict[str, Any]:
         "service_hours": revision.service_hours,
         "serves_all_districts": revision.serves_all_districts,
         "districts": district_names,
+        "districts_only": revision.refuses_other_districts,
     }
 
 

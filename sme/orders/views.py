@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from sme.accounts.models import Role
 from sme.catalog import selectors as catalog_selectors
 from sme.core import clock
 from sme.core.errors import ServiceError
@@ -26,14 +25,11 @@ from sme.core.workflow import Transition, history
 
 from . import rules, selectors, services
 from .deadlines import rating_deadline
-from .forms import ListFilterForm, NoteForm, OrderForm, RatingForm, ReplyForm
+from .forms import NoteForm, OrderForm, RatingForm, ReplyForm, parse_list_filters
 from .models import Order, OrderStatus, Rating
-from .permissions import Standing
+from .permissions import Standing, ordering_enterprises, oversees_orders
 from .pricing import quote
 from .workflow import NOTE_LABELS, ORDER
-
-OFFICER_ROLES = (Role.DISTRICT_OFFICER, Role.CITY_OFFICER, Role.ADMIN)
-
 
 # --- ordering ------------------------------------------------------------------------------------
 
@@ -43,18 +39,36 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
     service = catalog_selectors.orderable_service(service_id)
     if service is None:
         raise Http404
-    enterprises = selectors.ordering_enterprises(request.user)
+    enterprises = ordering_enterprises(request.user)
     if not enterprises:
         raise PermissionDenied(_("只有通过审核的企业的成员可以下单。"))
     revision = service.published_revision
     assert revision is not None
-    form = OrderForm(request.POST or None, enterprises=enterprises, fee_type=revision.fee_type)
+    # The user's enterprises outside the districts the service is offered in: the page says so up
+    # front, and asks for the confirmation the order service wants (or says it cannot be ordered).
+    outside = [e for e in enterprises if not revision.is_offered_in(e.district_id)]
+    refused = revision.refuses_other_districts and len(outside) == len(enterprises)
+    form = OrderForm(
+        request.POST or None,
+        enterprises=enterprises,
+        fee_type=revision.fee_type,
+        ask_outside_district=bool(outside) and not revision.refuses_other_districts,
+    )
     terms = selectors.order_terms(service, revision)
-    context: dict[str, Any] = {"service": service, "revision": revision, "terms": terms, "form": form}
+    context: dict[str, Any] = {
+        "service": service,
+        "revision": revision,
+        "terms": terms,
+        "form": form,
+        "outside": outside,
+        "refused": refused,
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = data["enterprise"]
+        confirmed = bool(data.get("outside_district"))
         try:
+            services.check_service_area(revision, enterprise, confirmed=confirmed)
             if request.POST.get("confirm") == "1":
                 order = services.order_create(
                     actor=request.user,
@@ -65,6 +79,7 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
                     requirements=data["requirements"],
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
+                    outside_district_confirmed=confirmed,
                 )
                 messages.success(
                     request, _("订单%(number)s已提交，等待服务机构接单。") % {"number": order.number}
@@ -87,14 +102,8 @@ def order_new(request: AuthenticatedRequest, service_id: int) -> HttpResponse:
 
 @login_required
 def order_list(request: AuthenticatedRequest) -> HttpResponse:
-    filters = ListFilterForm(request.GET or None)
-    status = side = ""
-    overdue = False
-    if filters.is_valid():
-        status = filters.cleaned_data["status"]
-        side = filters.cleaned_data["side"]
-        overdue = filters.cleaned_data["overdue"]
-    qs = selectors.order_list(request.user, status=status, side=side, overdue=overdue)
+    filters, chosen = parse_list_filters(request.GET)
+    qs = selectors.order_list(request.user, **chosen)
     page = paginate(qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -105,7 +114,7 @@ def order_list(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "today": clock.today(),
-            "is_officer": request.user.role in OFFICER_ROLES,
+            "is_officer": oversees_orders(request.user),
             "query": query.urlencode(),
         },
     )
@@ -293,7 +302,7 @@ def rating_reply_view(request: AuthenticatedRequest, order_id: int) -> HttpRespo
 
 @login_required
 def flags(request: AuthenticatedRequest) -> HttpResponse:
-    if request.user.role not in OFFICER_ROLES:
+    if not oversees_orders(request.user):
         raise PermissionDenied(_("只有主管部门可以查看订单预警。"))
     overdue = selectors.overdue_orders_in_scope(request.user)
     return render(

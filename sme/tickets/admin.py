@@ -17,6 +17,7 @@ class TicketTypeAdmin(AuditedAdmin):
     list_display = (
         "key",
         "name",
+        "name_en",
         "kind",
         "acknowledge_workdays",
         "answer_workdays",
@@ -31,7 +32,16 @@ class TicketTypeAdmin(AuditedAdmin):
 class TicketAdmin(ReadOnlyAdmin):
     """Read-only: tickets change only through the services (workflow, audit, notifications)."""
 
-    list_display = ("number", "subject", "kind", "enterprise", "district", "status", "handling_level")
+    list_display = (
+        "number",
+        "subject",
+        "kind",
+        "enterprise",
+        "district",
+        "status",
+        "handling_level",
+        "rule_version",
+    )
     list_filter = ("status", "handling_level", "kind")
     search_fields = ("number", "subject")
 

@@ -25,7 +25,7 @@ MAX_MONTHS = 36
 
 class TicketSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="ticket_type.key")
-    type_label = serializers.CharField(source="ticket_type.name")
+    type_label = serializers.CharField(source="ticket_type.display_name")
     status_label = serializers.CharField(source="get_status_display")
     handling_level_label = serializers.CharField(source="get_handling_level_display")
     enterprise = serializers.CharField(source="enterprise.name")

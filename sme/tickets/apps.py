@@ -34,7 +34,9 @@ class TicketsConfig(AppConfig):
             }
         )
         from sme.core import files, todos
+        from sme.exports import registry as exports
 
+        from . import exports as ticket_exports
         from .loader import load_after_migrate
         from .models import TicketAttachment
         from .selectors import may_read_attachment
@@ -42,4 +44,5 @@ class TicketsConfig(AppConfig):
 
         todos.register(todos_for)
         files.register(TicketAttachment, can_read=may_read_attachment)
+        exports.register("tickets", ticket_exports.LABEL, ticket_exports.tickets_table)
         post_migrate.connect(load_after_migrate, sender=self)

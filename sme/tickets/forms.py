@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
@@ -26,7 +27,7 @@ class OrderChoiceField(forms.ModelChoiceField):
 
 class TicketTypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.name
+        return obj.display_name
 
 
 class TicketFileForm(BootstrapFormMixin, forms.Form):
@@ -142,3 +143,33 @@ class FiguresFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["district"]).choices = [("", _("全市"))] + [
             (str(d.pk), d.name) for d in districts
         ]
+
+
+def parse_list_filters(params: Mapping[str, Any]) -> tuple[TicketFilterForm, dict[str, Any]]:
+    """The 诉求 list's filters read from its query string: the form (for the page) and the selector's
+    arguments (``selectors.ticket_list``). The list page and its export both read them here, so an
+    export holds exactly the filtered view. Bad values filter nothing."""
+    form = TicketFilterForm(params or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen = {
+        "status": data.get("status", ""),
+        "overdue": data.get("overdue") == "1",
+        "level": data.get("level", ""),
+    }
+    return form, chosen
+
+
+def describe_list_filters(chosen: Mapping[str, Any]) -> str:
+    """The filters in words, for the export job and its audit row ("状态：待受理；办理层级：市级办理")."""
+    form = TicketFilterForm()
+    parts = []
+    for name in ("status", "level"):
+        if chosen.get(name):
+            field = cast(forms.ChoiceField, form.fields[name])
+            parts.append(
+                gettext("%(field)s：%(value)s")
+                % {"field": field.label, "value": dict(cast(Any, field.choices))[chosen[name]]}
+            )
+    if chosen.get("overdue"):
+        parts.append(gettext("已超时"))
+    return "；".join(parts) or gettext("全部诉求")

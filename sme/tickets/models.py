@@ -16,9 +16,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from sme.core import messages
 from sme.core.files import StoredFile
 from sme.core.models import TimeStampedModel
 
@@ -46,7 +47,9 @@ class TicketType(models.Model):
     key = models.SlugField(_("代码"), max_length=60, unique=True)
     kind = models.CharField(_("诉求类别"), max_length=20, choices=TicketKind.choices)
     name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     description = models.CharField(_("说明"), max_length=300, blank=True)
+    description_en = models.CharField(_("英文说明"), max_length=300, blank=True)
     acknowledge_workdays = models.PositiveSmallIntegerField(_("受理时限（工作日）"), default=1)
     answer_workdays = models.PositiveSmallIntegerField(_("答复时限（工作日）"), default=3)
     close_workdays = models.PositiveSmallIntegerField(_("办结时限（工作日）"), default=5)
@@ -68,7 +71,21 @@ class TicketType(models.Model):
 
     @property
     def rule_label(self) -> str:
+        """The rule's id, kept on the tickets filed under it (for the admin and the data's notes)."""
         return f"{self.key}@{self.effective_from.isoformat()}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the data carries both (English when it is active)."""
+        return _in_language(self.name, self.name_en)
+
+    @property
+    def display_description(self) -> str:
+        return _in_language(self.description, self.description_en)
+
+
+def _in_language(chinese: str, english: str) -> str:
+    return english if english and (get_language() or "").startswith("en") else chinese
 
 
 class TicketStatus(models.TextChoices):
@@ -161,6 +178,9 @@ class Ticket(TimeStampedModel):
     reopen_reason = models.TextField(_("重新提出理由"), blank=True)
     escalated_at = models.DateTimeField(_("上报市级时间"), null=True, blank=True)
     escalation_reason = models.CharField(_("上报原因"), max_length=300, blank=True)
+    # The same reason as a message (sme.core.messages), shown in the reader's language: the platform
+    # writes it for an automatic escalation ("受理超时（应于…前受理）"); a person's note is kept as written.
+    escalation_message = models.JSONField(_("上报原因（消息）"), default=dict, blank=True)
 
     satisfaction_stars = models.PositiveSmallIntegerField(_("办理评价（星）"), null=True, blank=True)
     satisfied = models.BooleanField(_("是否满意"), null=True, blank=True)
@@ -201,6 +221,11 @@ class Ticket(TimeStampedModel):
     @property
     def is_escalated(self) -> bool:
         return self.handling_level == HandlingLevel.CITY
+
+    @property
+    def escalation_text(self) -> str:
+        """Why the ticket went to the city, in the reader's language."""
+        return messages.render(self.escalation_message, fallback=self.escalation_reason)
 
     def stage_due(self) -> dt.date | None:
         """The due date of the stage the ticket is waiting in (None once closed or withdrawn)."""

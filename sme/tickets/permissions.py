@@ -36,6 +36,14 @@ def enterprises_of(user: Any) -> list[Organization]:
     )
 
 
+def oversees_tickets(user: Any) -> bool:
+    """District and city officers and administrators: they handle and watch 诉求 (and export the
+    list in their scope)."""
+    return _active(user) and (
+        user.is_platform_admin or user.role in (Role.DISTRICT_OFFICER, Role.CITY_OFFICER)
+    )
+
+
 def is_member_of(user: Any, organization_id: int) -> bool:
     if not _active(user):
         return False

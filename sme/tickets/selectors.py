@@ -11,7 +11,7 @@ The monthly figures are public.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -110,6 +110,12 @@ def timeline(ticket: Ticket) -> list[HistoryEntry]:
     Tickets filed before the creation row was logged get one made from their filing time.
     """
     entries = history(TICKET, ticket) + history(HANDLING, ticket)
+    if ticket.escalation_message:
+        # The platform's escalation note was written in the platform's language; show its message.
+        entries = [
+            replace(e, note=ticket.escalation_text) if e.action == "escalate" and e.actor is None else e
+            for e in entries
+        ]
     if not any(e.action == "file" for e in entries):
         entries.append(
             HistoryEntry(

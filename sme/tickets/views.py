@@ -25,7 +25,7 @@ from sme.core.typing import AuthenticatedRequest
 from sme.core.uploads import accept_attribute, describe_kinds
 
 from . import permissions, selectors, services
-from .forms import FiguresFilterForm, NoteForm, RateForm, TicketFileForm, TicketFilterForm
+from .forms import FiguresFilterForm, NoteForm, RateForm, TicketFileForm, parse_list_filters
 from .models import TicketKind
 from .workflow import CITY, FILER, HANDLER, HANDLING, TICKET
 
@@ -41,16 +41,9 @@ def _require_list_role(user: Any) -> None:
 @login_required
 def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_list_role(request.user)
-    form = TicketFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form, chosen = parse_list_filters(request.GET)
     today = clock.today()
-    qs = selectors.ticket_list(
-        request.user,
-        status=filters.get("status", ""),
-        overdue=filters.get("overdue") == "1",
-        level=filters.get("level", ""),
-        today=today,
-    )
+    qs = selectors.ticket_list(request.user, **chosen, today=today)
     page = paginate(qs, request.GET.get("page"))
     return render(
         request,
@@ -61,6 +54,7 @@ def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
             "today": today,
             "may_file": permissions.may_file(request.user),
             "is_officer": request.user.is_officer,
+            "may_export": permissions.oversees_tickets(request.user),
         },
     )
 

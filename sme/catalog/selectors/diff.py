@@ -21,7 +21,7 @@ def field_display(revision: ServiceRevision, name: str, district_names: dict[int
         return yuan(value)
     if name == "fee_type":
         return str(FeeType(value).label) if value else "—"
-    if name == "serves_all_districts":
+    if name in ("serves_all_districts", "districts_only"):
         return _("是") if value else _("否")
     if name == "district_ids":
         return "、".join(district_names.get(d, str(d)) for d in value or []) or "—"

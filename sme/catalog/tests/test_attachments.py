@@ -4,6 +4,8 @@ the service's provider and its officers; a refused download is a 404 that leaves
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -66,6 +68,8 @@ def test_a_draft_services_attachment_only_to_its_people(
         login(client, insider)
         response = client.get(url)
         assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+        # the Chinese name as RFC 5987 filename*, which browsers keep (not an RFC 2047 encoded word)
+        assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('服务手册.pdf')}"
     assert list(downloads().order_by("id").values_list("actor", flat=True)) == [
         provider_user.pk,
         district_officer.pk,

@@ -368,11 +368,36 @@ def test_review_queue_query_count(client, provider_user, district_officer, djang
     assert response.content.decode().count("/catalog/review/revisions/") == 5
 
 
-def test_service_page_shows_visible_ratings_and_order_button(client, provider_user, district_officer):
+def test_service_page_shows_the_disclosures_and_asks_visitors_to_log_in_to_order(
+    client, provider_user, district_officer
+):
     service = published_service(provider_user, district_officer)
     text = client.get(f"/catalog/services/{service.pk}/").content.decode()
-    assert f"/orders/new/{service.pk}/" in text
     assert "需求调研" in text and "符合《企业会计准则》" in text
+    assert f"/orders/new/{service.pk}/" not in text, "a visitor is not known to be allowed to order"
+    assert f"/accounts/login/?next=/catalog/services/{service.pk}/" in text
+
+
+def test_order_button_only_for_those_the_order_service_accepts(
+    client, enterprise_owner, provider_user, district_officer, city_officer, expert
+):
+    """The button and the order service ask the same rule (sme.orders.permissions.order_refusal)."""
+    service = published_service(provider_user, district_officer)
+    unverified = UserFactory(username="owner_pending", role="enterprise")
+    OrganizationFactory(owner=unverified, verification_status="pending", name="重庆待审企业有限公司")
+    url = f"/catalog/services/{service.pk}/"
+    for user, may in [
+        (enterprise_owner, True),
+        (provider_user, False),
+        (district_officer, False),
+        (city_officer, False),
+        (expert, False),
+        (unverified, False),
+    ]:
+        login(client, user)
+        text = client.get(url).content.decode()
+        assert ('data-testid="order-button"' in text) is may, user.username
+        assert (client.get(f"/orders/new/{service.pk}/").status_code == 200) is may, user.username
 
 
 def test_revisions_page_shows_diff(client, provider_user, district_officer):
@@ -401,3 +426,46 @@ def test_catalogue_lines_name_the_districts_served(client, provider_user, distri
     assert [d["code"] for d in rows["两区服务"]["districts"]] == ["500101", "500103"]
     assert rows["全市服务"]["districts"] == [] and rows["全市服务"]["serves_all_districts"] is True
     assert rows["两区服务"]["id"] == named.pk
+
+
+def test_a_first_publication_is_labelled_so_and_a_fee_change_as_a_change(
+    client, provider_user, district_officer
+):
+    new = pending_service(provider_user, title="全新服务")
+    changed = published_service(provider_user, district_officer, title="已上架服务")
+    services.service_revise(
+        actor=provider_user,
+        service=changed,
+        data=complete_data(title="已上架服务", fee_amount="9000"),
+        version=changed.version,
+    )
+    login(client, provider_user)
+    rows = {
+        row.split("</a>")[0].rsplit(">", 1)[-1]: row.split("</tr>")[0]
+        for row in client.get("/catalog/mine/").content.decode().split("<tr>")[2:]
+    }
+    assert "首次发布" in rows["全新服务"] and "变更" not in rows["全新服务"]
+    assert "收费或时间变更" in rows["已上架服务"] and "首次发布" not in rows["已上架服务"]
+    page = client.get(f"/catalog/mine/{new.pk}/").content.decode()
+    assert "首次发布" in page and "收费或时间变更" not in page
+    page = client.get(f"/catalog/mine/{changed.pk}/").content.decode()
+    assert "收费或时间变更" in page
+
+
+def test_a_provider_may_say_it_takes_orders_only_from_its_districts(client, provider_user, district_officer):
+    only = published_service(provider_user, district_officer, title="只服务万州", districts_only="on")
+    open_to_all = published_service(provider_user, district_officer, title="欢迎外区")
+    city = published_service(
+        provider_user, district_officer, serves_all_districts=True, district_ids=[], districts_only="on"
+    )
+    assert only.published_revision.districts_only and only.published_revision.refuses_other_districts
+    assert not city.published_revision.districts_only, "the whole city has no outside"
+    area = client.get(f"/catalog/services/{only.pk}/").content.decode().split('data-testid="service-area"')[1]
+    assert "只接受以上区县企业的订单" in area.split("</div></div>")[0]
+    area = client.get(f"/catalog/services/{open_to_all.pk}/").content.decode()
+    assert "其他区县的企业确认知悉服务区域后可以下单" in area
+    assert client.get(f"/api/v1/catalog/services/{only.pk}").json()["districts_only"] is True
+    login(client, provider_user)
+    form = client.get(f"/catalog/mine/{only.pk}/edit/").content.decode()
+    tag = next(t for t in form.split("<input")[1:] if 'name="districts_only"' in t.split(">")[0])
+    assert "checked" in tag.split(">")[0]

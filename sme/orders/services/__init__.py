@@ -13,7 +13,7 @@ commit. Nothing here takes a request; reads are in ``selectors``, prices in ``pr
 
 from .fulfilment import order_transition
 from .overdue import order_flag_overdue, orders_daily
-from .placing import order_create, order_create_from_terms
+from .placing import check_service_area, order_create, order_create_from_terms
 from .ratings import (
     order_rate,
     rating_hide,
@@ -24,6 +24,7 @@ from .ratings import (
 )
 
 __all__ = [
+    "check_service_area",
     "order_create",
     "order_create_from_terms",
     "order_flag_overdue",

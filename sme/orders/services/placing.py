@@ -19,14 +19,14 @@ from sme.core import clock, parsing
 from sme.core.errors import InvalidInput, NotAllowed
 from sme.core.messages import msg
 from sme.core.workflow import start_transition
-from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind, VerificationStatus
+from sme.organizations.models import PROVIDER_KINDS, Organization
 from sme.organizations.permissions import organization_people
 
 from ..deadlines import delivery_deadline, response_deadline
 from ..models import Order, OrderStatus
-from ..permissions import member_role, roles_for
+from ..permissions import order_refusal, roles_for
 from ..pricing import MAX_PRICE, plain_amount, quote, refusal
-from ..selectors import enterprise_is_small_or_micro, order_terms
+from ..selectors import enterprise_is_small_or_micro, offered_district_names, order_terms
 from ..workflow import ORDER
 from .telling import tell
 
@@ -34,12 +34,9 @@ MAX_REQUIREMENTS = 5000
 
 
 def _check_orderer(actor: Any, enterprise: Organization) -> None:
-    if member_role(actor, enterprise.pk) is None:
-        raise NotAllowed(_("只有该企业的在职成员才能以企业名义下单。"))
-    if enterprise.kind != OrganizationKind.ENTERPRISE:
-        raise NotAllowed(_("只有企业可以下单，服务机构不能以本机构名义订购服务。"))
-    if enterprise.verification_status != VerificationStatus.VERIFIED:
-        raise NotAllowed(_("企业信息通过区县审核后才能下单。"))
+    refusal = order_refusal(actor, enterprise)
+    if refusal is not None:
+        raise NotAllowed(refusal)
 
 
 def _insert_order(**fields: Any) -> Order:
@@ -50,15 +47,18 @@ def _insert_order(**fields: Any) -> Order:
     return order
 
 
-def _start(order: Order, *, actor: Any, action: str) -> None:
+def _start(order: Order, *, actor: Any, action: str, outside_district: bool = False) -> None:
     """The creation rows (transition log ``created → first status`` and the audit row)."""
+    changes: dict[str, Any] = {"agreed_price": [None, str(order.agreed_price)]}
+    if outside_district:
+        changes["outside_district_confirmed"] = [None, True]
     start_transition(
         workflow=ORDER,
         obj=order,
         action=action,
         actor=actor,
         roles=roles_for(actor, order),
-        changes={"agreed_price": [None, str(order.agreed_price)]},
+        changes=changes,
     )
 
 
@@ -154,10 +154,29 @@ def order_create_from_terms(
     return order
 
 
-def _serves_district(revision: ServiceRevision, district_id: int) -> bool:
-    if revision.serves_all_districts:
-        return True
-    return district_id in {int(d) for d in (revision.district_ids or [])}
+def check_service_area(revision: ServiceRevision, enterprise: Organization, *, confirmed: bool) -> bool:
+    """Whether ``enterprise`` orders from outside the districts ``revision`` is offered in (True), or
+    from inside (False); refused when outside and the provider takes orders only from its districts,
+    or when the enterprise has not confirmed it knows (the order page asks the same before its
+    confirmation step)."""
+    if revision.is_offered_in(enterprise.district_id):
+        return False
+    names = {
+        "districts": "、".join(offered_district_names(revision)) or "—",
+        "enterprise": enterprise.name,
+        "district": enterprise.district.name if enterprise.district_id else _("（未登记区县）"),
+    }
+    if revision.refuses_other_districts:
+        problem = _(
+            "该服务只接受%(districts)s企业的订单，%(enterprise)s所在的%(district)s不在其中，不能下单。"
+        )
+        raise InvalidInput(problem % names, {"outside_district": [problem % names]})
+    if not confirmed:
+        raise InvalidInput(
+            _("该服务的服务区县是%(districts)s，不含%(enterprise)s所在的%(district)s。") % names,
+            {"outside_district": [_("如仍要订购，请勾选确认已知悉服务区域。")]},
+        )
+    return True
 
 
 def _contact(enterprise: Organization, name: str, phone: str, requirements: str) -> tuple[str, str]:
@@ -186,11 +205,14 @@ def order_create(
     contact_name: str = "",
     contact_phone: str = "",
     proposed_price: Any = None,
+    outside_district_confirmed: bool = False,
 ) -> Order:
     """An enterprise orders a published catalogue service; the order starts ``submitted``.
 
     The order keeps the published revision's five disclosures and the price agreed (``pricing.quote``).
-    ``proposed_price`` is the enterprise's price for a service priced as a range.
+    ``proposed_price`` is the enterprise's price for a service priced as a range. An enterprise outside
+    the service's districts orders only with ``outside_district_confirmed``, and never when the provider
+    takes orders only from its districts (``check_service_area``).
     """
     _check_orderer(actor, enterprise)
     service = Service.objects.select_related("provider", "published_revision__category").get(pk=service.pk)
@@ -199,8 +221,7 @@ def order_create(
         raise InvalidInput(_("该服务当前未发布，不能下单。"))
     if service.provider_id == enterprise.pk:
         raise InvalidInput(_("企业不能订购本企业发布的服务。"))
-    if not _serves_district(revision, enterprise.district_id):
-        raise InvalidInput(_("该服务不覆盖贵企业所在区县，不能下单。"))
+    outside = check_service_area(revision, enterprise, confirmed=outside_district_confirmed)
     contact_name, contact_phone = _contact(enterprise, contact_name, contact_phone, requirements)
     qty, price, smp_applied = quote(
         revision=revision,
@@ -215,6 +236,8 @@ def order_create(
             "quantity": str(qty),
             "agreed_price": plain_amount(price),
             "small_micro_price_applied": smp_applied,
+            # the enterprise confirmed it orders from outside the districts the service is offered in
+            "outside_district_confirmed": outside,
         }
     )
     order = _insert_order(
@@ -238,7 +261,7 @@ def order_create(
         submitted_at=now,
         respond_by=response_deadline(timezone.localdate(now), revision.response_workdays),
     )
-    _start(order, actor=actor, action="place")
+    _start(order, actor=actor, action="place", outside_district=outside)
     tell(
         organization_people(service.provider_id, managers_only=False),
         order,

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Avg, Count, F, FloatField
 from django.db.models.functions import Cast
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -90,7 +91,7 @@ def order_rate(
     if deadline is not None and clock.today() > deadline:
         raise InvalidInput(
             _("评价期限已过：订单完成后30日内可以评价，截止日为%(date)s。")
-            % {"date": f"{deadline.year}年{deadline.month}月{deadline.day}日"}
+            % {"date": date_format(deadline, "DATE_FORMAT")}
         )
     problems = parsing.Problems()
     stars = _stars({"quality": quality, "timeliness": timeliness, "attitude": attitude}, problems)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format
 
 from sme.core.money import format_yuan
 
@@ -20,7 +21,8 @@ def yuan(value: Any) -> str:
 
 @register.filter
 def cn_date(value: Any) -> str:
-    """2026年11月22日 (also for ISO strings kept in snapshots)."""
+    """A date in the reader's language: 2026年11月22日, Nov. 22, 2026 (also for ISO strings kept in
+    snapshots)."""
     if not value:
         return "—"
     if isinstance(value, str):
@@ -28,4 +30,4 @@ def cn_date(value: Any) -> str:
             value = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return f"{value.year}年{value.month}月{value.day}日"
+    return date_format(value, "DATE_FORMAT")

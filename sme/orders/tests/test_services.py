@@ -138,10 +138,41 @@ def test_who_may_order(enterprise_owner, enterprise, provider_user, provider, se
     assert not Order.objects.exists()
 
 
-def test_service_not_offered_in_the_enterprise_district(enterprise_owner, enterprise, provider, wanzhou):
+def test_a_service_offered_elsewhere_is_ordered_only_with_explicit_confirmation(
+    enterprise_owner, enterprise, provider, wanzhou
+):
     local = published_service(provider, serves_all_districts=False, district_ids=[wanzhou.pk])
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         services.order_create(actor=enterprise_owner, enterprise=enterprise, service=local)
+    assert "万州区" in refused.value.message and "渝中区" in refused.value.message
+    assert "outside_district" in refused.value.field_errors
+    assert not Order.objects.exists()
+    order = services.order_create(
+        actor=enterprise_owner, enterprise=enterprise, service=local, outside_district_confirmed=True
+    )
+    assert order.snapshot["outside_district_confirmed"] is True
+    assert order.snapshot["districts"] == ["万州区"] and order.snapshot["districts_only"] is False
+    audit = AuditLog.objects.get(action="order.place", object_id=str(order.pk))
+    assert audit.changes["outside_district_confirmed"] == [None, True]
+
+
+def test_a_service_taking_orders_only_from_its_districts_refuses_others(
+    enterprise_owner, enterprise, provider, wanzhou, yuzhong
+):
+    local = published_service(
+        provider, serves_all_districts=False, district_ids=[wanzhou.pk], districts_only=True
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.order_create(
+            actor=enterprise_owner, enterprise=enterprise, service=local, outside_district_confirmed=True
+        )
+    assert "只接受万州区企业的订单" in refused.value.message
+    assert not Order.objects.exists()
+    both = published_service(
+        provider, serves_all_districts=False, district_ids=[wanzhou.pk, yuzhong.pk], districts_only=True
+    )
+    order = services.order_create(actor=enterprise_owner, enterprise=enterprise, service=both)
+    assert order.snapshot["outside_district_confirmed"] is False
 
 
 def test_order_from_terms_starts_accepted_and_tells_the_provider(
@@ -317,6 +348,11 @@ def test_rating_after_30_days_is_refused_naming_the_deadline(clock, completed, e
     with pytest.raises(InvalidInput) as caught:
         rate(enterprise_owner, completed)
     assert "2026年3月31日" in caught.value.message
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(InvalidInput) as caught:
+        rate(enterprise_owner, completed)
+    assert "March 31, 2026" in caught.value.message, "the date in the reader's language"
 
 
 def test_rating_needs_a_completed_order_and_valid_stars(order, completed, enterprise_owner):

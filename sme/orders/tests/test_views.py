@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,6 +40,43 @@ def test_order_with_confirmation_step(client, enterprise_owner, service):
     order = Order.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse("orders:detail", args=[order.pk])
     assert order.agreed_price == Decimal("10000.00")
+
+
+def test_ordering_from_outside_the_service_area_says_where_it_is_offered_and_asks_to_confirm(
+    client, enterprise_owner, enterprise, provider, wanzhou
+):
+    local = published_service(provider, serves_all_districts=False, district_ids=[wanzhou.pk])
+    login(client, enterprise_owner)
+    url = reverse("orders:new", args=[local.pk])
+    page = client.get(url).content.decode()
+    area = page.split('data-testid="service-area"')[1].split("</div>\n  <div")[0]
+    assert "万州区" in area and "渝中区" in area
+    assert 'data-testid="outside-district"' in page
+    unconfirmed = client.post(url, {"enterprise": enterprise.pk, "quantity": "1"})
+    text = unconfirmed.content.decode()
+    assert "请勾选确认已知悉服务区域" in text and 'data-testid="confirm-order"' not in text
+    preview = client.post(url, {"enterprise": enterprise.pk, "quantity": "1", "outside_district": "on"})
+    assert 'data-testid="confirm-order"' in preview.content.decode()
+    data = {"enterprise": enterprise.pk, "quantity": "1", "outside_district": "True", "confirm": "1"}
+    done = client.post(url, data)
+    order = Order.objects.get()
+    assert done.status_code == 302 and order.snapshot["outside_district_confirmed"] is True
+    assert 'data-testid="outside-district-confirmed"' in client.get(done["Location"]).content.decode()
+
+
+def test_a_service_for_its_districts_only_cannot_be_ordered_from_outside(
+    client, enterprise_owner, enterprise, provider, wanzhou
+):
+    local = published_service(
+        provider, serves_all_districts=False, district_ids=[wanzhou.pk], districts_only=True
+    )
+    login(client, enterprise_owner)
+    url = reverse("orders:new", args=[local.pk])
+    page = client.get(url).content.decode()
+    assert "只接受服务区县内企业的订单" in page
+    assert 'data-testid="preview-order"' not in page and 'data-testid="outside-district"' not in page
+    refused = client.post(url, {"enterprise": enterprise.pk, "quantity": "1", "confirm": "1"})
+    assert "只接受万州区企业的订单" in refused.content.decode() and not Order.objects.exists()
 
 
 def test_order_page_refusals(client, provider_user, enterprise_owner, service):
@@ -115,6 +153,8 @@ def test_actions_through_the_page(
     download = stored.download_url
     response = client.get(download)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    # The Chinese name as RFC 5987 filename*, which browsers keep (never an RFC 2047 =?utf-8?…?= word).
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('交付报告.pdf')}"
     audited = AuditLog.objects.filter(action="file.download", object_type="orders.orderfile")
     assert list(audited.order_by("id").values_list("object_id", "actor")) == [
         (str(stored.pk), provider_user.pk)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sme.core import clock
 from sme.core.errors import Conflict, InvalidInput
-from sme.core.messages import msg
+from sme.core.messages import Message, as_message, msg
 from sme.core.workflow import apply_transition
 from sme.notifications.services import notify
 from sme.workdays.calendar import CalendarNotCovered, add_workdays
@@ -181,14 +182,20 @@ def ticket_withdraw(*, actor: Any, ticket: Ticket, reason: str = "", version: in
     return ticket
 
 
-def _raise_level(ticket: Ticket, *, actor: Any, action: str, roles: set[str], note: str) -> Ticket:
-    updates: dict[str, Any] = {"escalated_at": clock.now(), **next_version()}
-    if action == "escalate":
-        updates["escalation_reason"] = note[:300]
-        updates["assigned_officer"] = None
-    else:
-        updates["escalation_reason"] = note[:300] or _("市级提级办理")
-        updates["assigned_officer"] = actor
+def _raise_level(
+    ticket: Ticket, *, actor: Any, action: str, roles: set[str], reason: Message, note: str
+) -> Ticket:
+    """Move the ticket to the city with ``note`` in its log. ``reason`` is kept as a message (shown in
+    the reader's language) and, rendered in the platform's language, as the reason's plain text."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason_text = reason.render()
+    updates: dict[str, Any] = {
+        "escalated_at": clock.now(),
+        "escalation_reason": reason_text[:300],
+        "escalation_message": reason.to_json(),
+        "assigned_officer": None if action == "escalate" else actor,
+        **next_version(),
+    }
     return apply_transition(
         workflow=HANDLING,
         obj=ticket,
@@ -206,7 +213,9 @@ def ticket_take_over(*, actor: Any, ticket: Ticket, note: str = "", version: int
     """A city officer takes an open ticket over from the district (any time before it is closed)."""
     check_version(ticket, version)
     roles = permissions.roles_for(actor, ticket) & {CITY}
-    ticket = _raise_level(ticket, actor=actor, action="take_over", roles=roles, note=note.strip())
+    note = note.strip()
+    reason = as_message(note) if note else msg("市级提级办理")
+    ticket = _raise_level(ticket, actor=actor, action="take_over", roles=roles, reason=reason, note=note)
     notify(
         permissions.district_officers_of(ticket) + permissions.enterprise_people(ticket),
         title=msg("诉求已由市级主管部门提级办理：%(number)s", number=ticket.number),
@@ -229,8 +238,10 @@ def tickets_escalate_overdue(*, today: dt.date | None = None) -> list[int]:
         reason = selectors.overdue_reason(ticket, today)
         try:
             with transaction.atomic():
+                with translation.override(settings.LANGUAGE_CODE):
+                    note = reason.render()
                 ticket = _raise_level(
-                    ticket, actor=None, action="escalate", roles={SYSTEM}, note=reason.render()
+                    ticket, actor=None, action="escalate", roles={SYSTEM}, reason=reason, note=note
                 )
                 notify(
                     permissions.city_officers_of(ticket) + permissions.district_officers_of(ticket),

@@ -30,3 +30,10 @@ def test_loading_is_idempotent_by_key_and_applies_changes(tmp_path):
     assert load_ticket_types(path) == 0
     assert TicketType.objects.count() == 3
     assert TicketType.objects.get(key="general_request").answer_workdays == 4
+
+
+def test_every_type_carries_its_english_name_too():
+    rows = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    assert all(row.get("name_en") and row.get("description_en") for row in rows)
+    names = dict(TicketType.objects.values_list("key", "name_en"))
+    assert names["order_complaint"] == "Complaint about an order"

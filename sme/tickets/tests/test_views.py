@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -262,6 +263,8 @@ def test_who_sees_the_ticket_downloads_its_attachment_and_it_is_audited(
     response = login(client, user).get(with_attachment.download_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+    # the Chinese name as RFC 5987 filename*, which browsers keep (not an RFC 2047 encoded word)
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('合同扫描件.pdf')}"
     row = AuditLog.objects.get(action="file.download")
     assert (row.actor, row.object_type, row.object_id) == (
         user,
@@ -283,3 +286,48 @@ def test_outside_the_tickets_scope_the_attachment_is_404_and_nothing_is_audited(
     client.logout()
     assert client.get(with_attachment.download_url).status_code == 404  # anonymous too
     assert not AuditLog.objects.filter(action="file.download").exists()
+
+
+def test_the_page_shows_the_rule_by_its_name_and_limits_not_its_id(client, enterprise_owner, complaint):
+    login(client, enterprise_owner)
+    page = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
+    assert complaint.rule_version == "order_complaint@2024-01-01", "the id stays in the data"
+    assert "order_complaint@" not in page and "2024-01-01" not in page
+    assert "按提交时的规则「投诉-订单」：1个工作日内受理，3个工作日内答复，5个工作日内办结" in page
+
+
+def test_type_names_follow_the_readers_language(client, enterprise_owner, complaint):
+    from django.utils import translation
+
+    login(client, enterprise_owner)
+    with translation.override("en"):
+        listing = client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        detail = client.get(
+            reverse("tickets:detail", args=[complaint.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        form = client.get(reverse("tickets:new"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        api = client.get("/api/v1/tickets", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert "Complaint about an order" in listing and "投诉-订单" not in listing
+    assert "Complaint about an order" in detail
+    assert "General request, enquiry or suggestion" in form
+    assert api["results"][0]["type_label"] == "Complaint about an order"
+
+
+def test_an_automatic_escalation_reason_is_shown_in_the_readers_language(
+    client, clock, complaint, city_officer
+):
+    from django.utils import translation
+
+    services.tickets_escalate_overdue(today=dt.date(2026, 10, 9))
+    complaint.refresh_from_db()
+    assert complaint.escalation_message["m"] == "%(stage)s超时（应于%(day)s前%(stage)s）"
+    login(client, city_officer)
+    url = reverse("tickets:detail", args=[complaint.pk])
+    page = client.get(url).content.decode()
+    assert "受理超时（应于2026年10月8日前受理）" in page.split('data-testid="escalation"')[1]
+    with translation.override("en"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # rendered when read: the due date comes in the reader's date format, in the alert and the timeline
+    assert "Oct. 8, 2026" in page.split('data-testid="escalation"')[1].split("</div>")[0]
+    assert "Oct. 8, 2026" in page.split('data-testid="timeline"')[1]
+    assert "2026年10月8日" not in page
