@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -40,6 +41,14 @@ MONEY_FORMAT = "#,##0.00"
 CELL_TEXT_LIMIT = 32_767
 
 
+@dataclass(frozen=True)
+class Money:
+    """A sum for a money cell: two decimals, thousands separated (the header names the unit, 元 or
+    万元)."""
+
+    amount: Decimal | int | float | None
+
+
 def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
@@ -53,6 +62,8 @@ class Sheet:
         ws = self._ws
         if value is None:
             return None
+        if isinstance(value, Money):
+            return self.money(None if value.amount is None else Decimal(str(value.amount)))
         if isinstance(value, bool):
             return WriteOnlyCell(ws, value=str(value))
         if isinstance(value, str) or not isinstance(value, (int, float, Decimal, dt.date)):

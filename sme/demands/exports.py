@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from sme.core.errors import NotAllowed
 from sme.core.money import WAN
+from sme.core.spreadsheets import Money
 from sme.exports.registry import Table
 
 from . import selectors
@@ -56,8 +57,8 @@ def _row(demand: Demand) -> Sequence[Any]:
         demand.enterprise.uscc,
         f"{category.parent.name} · {category.name}" if category.parent_id else category.name,  # type: ignore[union-attr]
         demand.district.name,
-        _wan(demand.budget_min),
-        _wan(demand.budget_max),
+        Money(_wan(demand.budget_min)),
+        Money(_wan(demand.budget_max)),
         str(demand.get_visibility_display()),
         str(demand.get_status_display()),
         _("是") if demand.is_hidden else _("否"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from sme.core import clock
 from sme.core.errors import NotAllowed
+from sme.core.spreadsheets import Money
 from sme.exports.registry import Table
 
 from . import selectors
@@ -68,7 +69,7 @@ def _row(order: Order, today: Any) -> Sequence[Any]:
         order.provider.uscc,
         order.provider_district.name,
         order.quantity,
-        order.agreed_price,
+        Money(order.agreed_price),
         str(order.get_status_display()),
         order.submitted_at,
         order.respond_by,

@@ -68,3 +68,11 @@ def test_an_organization_name_that_is_a_formula_reaches_the_audit_export_as_text
         "filename*=utf-8''" in response["Content-Disposition"]
         or "filename=" in response["Content-Disposition"]
     )
+
+
+def test_money_cells_have_two_decimals_and_thousands_separated():
+    from sme.core.spreadsheets import MONEY_FORMAT, Money
+
+    buffer = _written([Money(Decimal("1234567.5")), Money(None)])
+    cell = next(load_workbook(buffer)["表"].iter_rows(min_row=2))[0]
+    assert cell.value == pytest.approx(1234567.5) and cell.number_format == MONEY_FORMAT
