@@ -31,7 +31,7 @@ from .models import (
     CertificationStatus,
     Material,
 )
-from .selectors.applications import REPORT_FIELDS, eligibility_of
+from .selectors.applications import REPORT_FIELDS, eligibility_of, material_slots
 from .workflow import APPLICATION
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,9 +119,11 @@ def dossier_context(application: Application) -> dict[str, Any]:
         FigureRow(_label(ApplicationYear, name), [_plain(getattr(y, name)) for y in years])
         for name in ApplicationYear.FIGURE_FIELDS
     ]
+    # In the order of the scheme's list (第八条), each file under the material it stands for.
     materials = [
-        MaterialRow(str((scheme.material(m.slot) or {}).get("label", m.slot)), m)
-        for m in application.materials.select_related("uploaded_by").order_by("slot", "-version")
+        MaterialRow(f"{slot.article} {slot.label}".strip(), m)
+        for slot in material_slots(application)
+        for m in ([slot.current] if slot.current else []) + slot.past
     ]
     eligibility_result, eligibility_problems = eligibility_for_dossier(application)
     organization = application.organization

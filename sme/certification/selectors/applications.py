@@ -11,6 +11,7 @@ own rows: its eligibility, what still stops its submission, its snapshot for rev
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -179,6 +180,48 @@ def organization_by_pk(pk: Any) -> Organization | None:
 def materials_of(application: Application, *, current_only: bool = False) -> list[Material]:
     qs = application.materials.select_related("uploaded_by").order_by("slot", "-version")
     return list(qs.filter(is_current=True) if current_only else qs)
+
+
+@dataclass(frozen=True)
+class MaterialSlot:
+    """One material of the scheme's list (第八条), with the files uploaded in its slot."""
+
+    key: str
+    label: str  # as the scheme data names the material
+    article: str
+    provided_by: str  # upload, form (the report itself) or declaration
+    required: bool
+    current: Material | None = None
+    past: list[Material] = field(default_factory=list)  # earlier versions, newest first
+
+
+def material_slots(application: Application) -> list[MaterialSlot]:
+    """The scheme's materials in its own order (第八条's list), each with its current file and
+    earlier versions; files in a slot the scheme no longer lists come last, named by their slot.
+    One query."""
+    by_slot: dict[str, list[Material]] = {}
+    for m in materials_of(application):
+        by_slot.setdefault(m.slot, []).append(m)
+    slots: list[MaterialSlot] = []
+    for spec in application.scheme.materials:
+        files = by_slot.pop(str(spec.get("key")), [])
+        slots.append(_slot(spec, files))
+    for key, files in by_slot.items():
+        slots.append(_slot({"key": key, "label": key, "provided_by": "upload"}, files))
+    return slots
+
+
+def _slot(spec: dict[str, Any], files: list[Material]) -> MaterialSlot:
+    current = next((m for m in files if m.is_current), None)
+    return MaterialSlot(
+        key=str(spec.get("key")),
+        label=str(spec.get("label") or spec.get("key")),
+        article=str(spec.get("article", "")),
+        provided_by=str(spec.get("provided_by", "upload")),
+        required=bool(spec.get("required")),
+        current=current,
+        past=[m for m in files if m is not current],
+    )
 
 
 def revisions_of(application: Application) -> list[ApplicationRevision]:

@@ -142,7 +142,7 @@ def expert_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "years": FiguresInput(None, application, []).year_rows(),
             "categories": application.scheme.category_labels(application.categories),
             "eligibility": application_selectors.eligibility_panel(application),
-            "materials": application_selectors.materials_of(application, current_only=True),
+            "material_slots": application_selectors.material_slots(application),
         },
     )
 
