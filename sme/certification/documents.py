@@ -22,7 +22,7 @@ from sme.core import clock
 from sme.core.pdf import render_pdf
 from sme.core.workflow import history
 
-from . import eligibility
+from . import eligibility, figures
 from .models import (
     Application,
     ApplicationStatus,
@@ -112,6 +112,20 @@ def eligibility_for_dossier(application: Application) -> tuple[Any, list[tuple[s
         return None, list(error.problems)
 
 
+def extra_figure_rows(application: Application) -> list[tuple[str, str]]:
+    """The figures beyond the yearly table, named as the form names them; a share as a percent."""
+    rows = []
+    for spec in figures.extra_figure_specs(application.scheme):
+        value = application.extra_figures.get(spec["key"])
+        if value in (None, ""):
+            continue
+        if figures.is_share(spec):
+            rows.append((str(spec["label"]), f"{figures.percent_of(value)}%"))
+        else:
+            rows.append((str(spec["label"]), f"{value} {spec.get('unit', '')}".strip()))
+    return rows
+
+
 def dossier_context(application: Application) -> dict[str, Any]:
     scheme = application.scheme
     years = sorted(application.years.all(), key=lambda y: y.year)
@@ -149,7 +163,7 @@ def dossier_context(application: Application) -> dict[str, Any]:
         "categories": scheme.category_labels([str(k) for k in application.categories]),
         "years": [y.year for y in years],
         "figure_rows": figure_rows,
-        "extra_figures": sorted(application.extra_figures.items()),
+        "extra_figures": extra_figure_rows(application),
         "declaration": [
             Fact(_label(Application, "declaration_name"), _plain(application.declaration_name)),
             Fact(_label(Application, "declaration_date"), _plain(application.declaration_date)),

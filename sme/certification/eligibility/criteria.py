@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.core import parsing
+
 AT_LEAST = "at_least"
 LATEST_AT_LEAST = "latest_at_least"
 GROWTH = "growth"
@@ -246,19 +248,39 @@ def is_integral(number: Decimal) -> bool:
     return number == number.to_integral_value()
 
 
+def _is_percent_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().endswith(("%", "％"))
+
+
+def _parse_share(spec: FigureSpec, value: Any) -> tuple[Decimal | None, str | None]:
+    """A share as the API takes it: a fraction 0–1 (a JSON number, 0.3) or a string with its percent
+    sign ("30%"), read by :func:`sme.core.parsing.share`, the platform's one rule for shares. A bare
+    30 could mean either and is refused, naming both ways of writing it."""
+    names = {"label": spec.label, "raw": shown_input(value), "example": spec.example()}
+    number = _decimal(value)
+    if number is None and not _is_percent_text(value):
+        return None, _("%(label)s应为 0 到 1 之间的数（如 %(example)s 表示 85%%），收到 %(raw)s。") % names
+    if number is not None and number < 0:
+        return None, _("%(label)s不能为负数，收到 %(raw)s。") % names
+    problems = parsing.Problems()
+    # Twelve places: a share is compared exactly with its threshold, never rounded up to it.
+    share = parsing.share(
+        number if number is not None else value, spec.name, problems, label=spec.label, places=12
+    )
+    if share is None:
+        return None, problems.by_field[spec.name][0]
+    return share, None
+
+
 def _parse_scalar(spec: FigureSpec, value: Any) -> tuple[Decimal | int | None, str | None]:
+    if spec.share:
+        return _parse_share(spec, value)
     names = {"label": spec.label, "unit": spec.unit, "raw": shown_input(value), "example": spec.example()}
     number = _decimal(value)
     if number is None:
-        if spec.share:
-            return None, _(
-                "%(label)s应为 0 到 1 之间的数（如 %(example)s 表示 85%%），收到 %(raw)s。"
-            ) % names
         return None, _("%(label)s应为数字（%(unit)s，如 %(example)s），收到 %(raw)s。") % names
     if number < 0:
         return None, _("%(label)s不能为负数，收到 %(raw)s。") % names
-    if spec.share and number > 1:
-        return None, _("%(label)s应为 0 到 1 之间的数（如 0.85 表示 85%%），收到 %(raw)s。") % names
     if spec.integer:
         if not is_integral(number):
             return None, _("%(label)s应为整数（%(unit)s），收到 %(raw)s。") % names
@@ -297,13 +319,16 @@ def _parse_series(spec: FigureSpec, value: Any) -> tuple[list[Any] | None, str |
     return parsed, None
 
 
-def parse_figures(criteria: Iterable[Mapping[str, Any]], raw: Mapping[str, Any]) -> dict[str, Any]:
+def parse_figures(
+    criteria: Iterable[Mapping[str, Any]], raw: Mapping[str, Any], *, shares_typed_in_percent: bool = False
+) -> dict[str, Any]:
     """The figures the numeric criteria need, checked: numbers (not booleans or strings), not
     negative, shares 0–1, integers where the criterion says so, series long enough for the growth
     rule. Decimals for numbers and shares, ``int`` for integers, a list for a series.
 
     Raises :class:`EligibilityInputError` naming every missing or malformed figure; figures no
-    criterion needs are ignored.
+    criterion needs are ignored. ``shares_typed_in_percent``: the figures come from a page whose share
+    fields are labelled "%", so a missing share is asked for as a percent, not as a fraction.
     """
     specs = figure_specs(criteria)
     problems: list[tuple[str, str]] = []
@@ -317,6 +342,8 @@ def parse_figures(criteria: Iterable[Mapping[str, Any]], raw: Mapping[str, Any])
                     "unit": spec.unit,
                     "n": spec.min_years,
                 }
+            elif spec.share and shares_typed_in_percent:
+                message = _("缺少%(label)s（%%）。") % {"label": spec.label}
             elif spec.share:
                 message = _("缺少%(label)s（0 到 1 之间的数，如 0.85 表示 85%%）。") % {"label": spec.label}
             else:

@@ -313,7 +313,14 @@ def resolve_district(scheme: Scheme, raw: Any, on: dt.date) -> Region:
     raise EligibilityInputError([("district", message)])
 
 
-def check(scheme: Scheme, *, district_code: Any, on: dt.date, raw_figures: Any) -> EligibilityResult:
+def check(
+    scheme: Scheme,
+    *,
+    district_code: Any,
+    on: dt.date,
+    raw_figures: Any,
+    shares_typed_in_percent: bool = False,
+) -> EligibilityResult:
     """The public check: the district and the date first, then the figures, then :func:`evaluate`.
 
     Raises :class:`EligibilityInputError` naming every problem at once: ``district`` (unknown, or not
@@ -335,7 +342,9 @@ def check(scheme: Scheme, *, district_code: Any, on: dt.date, raw_figures: Any) 
         problems.append(("figures", _("figures 应为对象，如 %(example)s。") % {"example": example}))
     else:
         try:
-            figures = parse_figures(scheme.criteria, raw_figures)
+            figures = parse_figures(
+                scheme.criteria, raw_figures, shares_typed_in_percent=shares_typed_in_percent
+            )
         except EligibilityInputError as error:
             problems.extend(error.problems)
     if problems:

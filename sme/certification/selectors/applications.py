@@ -263,7 +263,9 @@ def figures_from_application(application: Application, on: dt.date | None = None
 def eligibility_of(application: Application, on: dt.date | None = None) -> eligibility.EligibilityResult:
     """The scheme's check on the report's figures; missing figures raise EligibilityInputError."""
     raw = figures_from_application(application, on)
-    parsed = eligibility.parse_figures(application.scheme.criteria, figures.as_json_numbers(raw))
+    parsed = eligibility.parse_figures(
+        application.scheme.criteria, figures.as_json_numbers(raw), shares_typed_in_percent=True
+    )
     return eligibility.evaluate(application.scheme, district=application.district, figures=parsed)
 
 
@@ -333,7 +335,7 @@ def eligibility_panel(application: Application, raw: dict[str, Any] | None = Non
         if raw is None:
             result = eligibility_of(application)
         else:
-            parsed = eligibility.parse_figures(application.scheme.criteria, raw)
+            parsed = eligibility.parse_figures(application.scheme.criteria, raw, shares_typed_in_percent=True)
             result = eligibility.evaluate(application.scheme, district=application.district, figures=parsed)
     except eligibility.EligibilityInputError as error:
         return {"result": None, "missing": [message for _name, message in error.problems]}
