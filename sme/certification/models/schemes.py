@@ -66,6 +66,11 @@ class Scheme(TimeStampedModel):
     )
     validity_years = models.PositiveSmallIntegerField(_("有效期（年）"), default=3)
     rereview_years = models.PositiveSmallIntegerField(_("复核周期（年）"), default=3)
+    rereview_grace_days = models.PositiveSmallIntegerField(
+        _("复核宽限期（天）"),
+        default=30,
+        help_text=_("有效期届满后，复核材料仍未报送的，宽限期满由平台定时任务将称号标记为已过期"),
+    )
     annual_summary_due = models.CharField(
         _("年度工作总结报送期限（月-日）"),
         max_length=5,

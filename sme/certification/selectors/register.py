@@ -1,5 +1,6 @@
 """The public register of certified platforms (第十二条): its filters, a platform's address and the
-titles a filter selects. Public: no user scope; the register lists titles in force only."""
+titles a filter selects. Public: no user scope; the register lists titles in force unless asked for
+the expired or revoked ones."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from sme.regions import selectors as region_selectors
 from sme.regions.models import Zone, ZoneMembership
 
-from ..models import IN_FORCE, Certification, Scheme
+from ..models import IN_FORCE, Certification, CertificationStatus, Scheme
 
 ZONE_CACHE_SECONDS = 600
 CHOICES_CACHE_SECONDS = 300
@@ -43,10 +44,14 @@ def register(
     scheme_code: str = "",
     year: int | None = None,
     include_inactive: bool = False,
+    status: str = "",
 ) -> QuerySet[Certification]:
-    """The public register (第十二条): titles in force, newest first."""
+    """The public register (第十二条): titles in force, newest first. ``status`` asks for titles no
+    longer in force instead (``expired``, ``revoked``) or for every title (``all``)."""
     qs = Certification.objects.select_related("district", "scheme", "organization")
-    if not include_inactive:
+    if status in (CertificationStatus.EXPIRED, CertificationStatus.REVOKED):
+        qs = qs.filter(status=status)
+    elif not include_inactive and status != "all":
         qs = qs.filter(status__in=IN_FORCE)
     if district_id:
         qs = qs.filter(district_id=district_id)
