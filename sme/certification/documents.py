@@ -8,6 +8,7 @@ scoping and audit every download of restricted data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
@@ -37,6 +38,37 @@ from .workflow import APPLICATION
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 50_000
 EXPORT_CHUNK = 2_000
+
+
+# --- the names files are downloaded under -------------------------------------------------------
+#
+# Sent as FileResponse(filename=…): Django writes a non-ASCII name as RFC 5987 ``filename*=utf-8''…``,
+# which every browser reads (a header encoded by RFC 2047, =?utf-8?b?…?=, is dropped by them).
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def file_name(text: str) -> str:
+    """``text`` as a file name: no path separators, quotes or control characters, one line."""
+    return _NOT_IN_FILE_NAMES.sub("_", " ".join(text.split())).strip(" ._") or "download"
+
+
+def certificate_file_name(certification: Certification) -> str:
+    return file_name(
+        _("%(number)s %(platform)s 证书.pdf")
+        % {"number": certification.number, "platform": certification.platform_name}
+    )
+
+
+def dossier_file_name(application: Application) -> str:
+    return file_name(
+        _("%(reference)s %(platform)s 申报材料汇编.pdf")
+        % {"reference": application.reference, "platform": application.platform_name}
+    )
+
+
+def export_file_name(day: dt.date) -> str:
+    return file_name(_("认定申请清单 %(day)s.xlsx") % {"day": day.strftime("%Y%m%d")})
 
 
 def _local(moment: dt.datetime | None) -> str:

@@ -1,11 +1,14 @@
 """Downloads of certification documents for those who may see them: an application's dossier (PDF)
-and the officers' Excel export. Each download of restricted data is audited."""
+and the officers' Excel export. Each download of restricted data is audited, and each is sent under
+its Chinese name as RFC 5987 ``filename*`` (Django's ``content_disposition_header``, which
+``FileResponse(filename=…)`` uses too)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,7 +17,14 @@ from sme.core.messages import msg
 from sme.core.pdf import PDF_CONTENT_TYPE
 from sme.core.typing import AuthenticatedRequest
 
-from ..documents import EXPORT_LIMIT, XLSX_CONTENT_TYPE, applications_xlsx, dossier_pdf
+from ..documents import (
+    EXPORT_LIMIT,
+    XLSX_CONTENT_TYPE,
+    applications_xlsx,
+    dossier_file_name,
+    dossier_pdf,
+    export_file_name,
+)
 from ..selectors import applications as selectors
 
 
@@ -32,7 +42,7 @@ def application_dossier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         summary=msg("下载申报材料汇编（PDF）"),
     )
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="dossier-{application.reference}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(True, dossier_file_name(application))
     return response
 
 
@@ -66,6 +76,6 @@ def applications_export(request: AuthenticatedRequest) -> FileResponse:
     return FileResponse(
         export.file,
         as_attachment=True,
-        filename=f"certification-applications-{clock.today():%Y%m%d}.xlsx",
+        filename=export_file_name(clock.today()),
         content_type=XLSX_CONTENT_TYPE,
     )

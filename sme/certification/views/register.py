@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -88,9 +89,11 @@ def platform_certificate(request: HttpRequest, key: str) -> HttpResponse:
     if pdf is None:
         pdf = documents.certificate_pdf(certification)
         cache.set(cache_key, pdf, timeout=CERTIFICATE_CACHE_SECONDS)
+    # Inline: the public page offers it to view and check; saved, it keeps its Chinese name (RFC 5987).
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
-    name = f"certificate-{selectors.platform_key(certification)}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(
+        False, documents.certificate_file_name(certification)
+    )
     return response
 
 
