@@ -37,7 +37,9 @@ def scheme_summary(scheme: Scheme) -> dict[str, Any]:
         "code": scheme.code,
         "version": scheme.version,
         "name": scheme.name,
+        "name_en": scheme.name_en,
         "title": scheme.title,
+        "title_en": scheme.title_en,
         "level": scheme.level,
         "issuing_authority": scheme.issuing_authority,
         "document_number": scheme.document_number,
@@ -80,8 +82,10 @@ def _not_found(code: str) -> NotFound:
 _SCHEME_FIELDS = {
     "code": serializers.CharField(),
     "version": serializers.IntegerField(),
-    "name": serializers.CharField(),
-    "title": serializers.CharField(),
+    "name": serializers.CharField(help_text="办法的正式（中文）名称"),
+    "name_en": serializers.CharField(help_text="名称的英文释义"),
+    "title": serializers.CharField(help_text="授予的称号（中文）"),
+    "title_en": serializers.CharField(help_text="称号的英文释义"),
     "level": serializers.ChoiceField(choices=SchemeLevel.values),
     "issuing_authority": serializers.CharField(),
     "document_number": serializers.CharField(),
@@ -104,9 +108,16 @@ SCHEME_DETAIL = inline_serializer(
             child=serializers.DictField(),
             help_text="自测需要的数据：名称、单位、类型（number/share/series）；share 为 0 到 1 之间的小数",
         ),
-        "criteria": serializers.ListField(child=serializers.DictField()),
-        "categories": serializers.ListField(child=serializers.DictField()),
-        "materials": serializers.ListField(child=serializers.DictField()),
+        "criteria": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="认定条件；label、article、description、unit 各有英文的 *_en（如 label_en）",
+        ),
+        "categories": serializers.ListField(
+            child=serializers.DictField(), help_text="服务功能类别；label、article、description 各有 *_en"
+        ),
+        "materials": serializers.ListField(
+            child=serializers.DictField(), help_text="申报材料；label、article、help 各有 *_en"
+        ),
     },
 )
 NOT_FOUND = inline_serializer("SchemeNotFound", {"detail": serializers.CharField()})

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -51,6 +52,13 @@ _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 def file_name(text: str) -> str:
     """``text`` as a file name: no path separators, quotes or control characters, one line."""
     return _NOT_IN_FILE_NAMES.sub("_", " ".join(text.split())).strip(" ._") or "download"
+
+
+def content_disposition(name: str, *, attachment: bool) -> str:
+    """The ``Content-Disposition`` of a download named ``name`` (RFC 5987 when it is not ASCII)."""
+    return content_disposition_header(attachment, file_name(name)) or (
+        "attachment" if attachment else "inline"
+    )
 
 
 def certificate_file_name(certification: Certification) -> str:
@@ -152,9 +160,9 @@ def extra_figure_rows(application: Application) -> list[tuple[str, str]]:
         if value in (None, ""):
             continue
         if figures.is_share(spec):
-            rows.append((str(spec["label"]), f"{figures.percent_of(value)}%"))
+            rows.append((str(spec["label"]), f"{figures.percent_of(value)}%"))  # label: reader's language
         else:
-            rows.append((str(spec["label"]), f"{value} {spec.get('unit', '')}".strip()))
+            rows.append((str(spec["label"]), f"{value} {spec.get('unit_label', '')}".strip()))
     return rows
 
 
@@ -180,7 +188,8 @@ def dossier_context(application: Application) -> dict[str, Any]:
         "header": [
             Fact(_("申报编号"), application.reference),
             Fact(
-                _("认定办法"), f"{scheme.name}（{scheme.document_number or _('无文号')}，v{scheme.version}）"
+                _("认定办法"),
+                f"{scheme.display_name}（{scheme.document_number or _('无文号')}，v{scheme.version}）",
             ),
             Fact(_("申报单位"), organization.name),
             Fact(_("统一社会信用代码"), organization.uscc),
@@ -288,7 +297,7 @@ def applications_xlsx(queryset: QuerySet[Application], *, limit: int = EXPORT_LI
                 app.organization.name,
                 app.organization.uscc,
                 app.district.name,
-                f"{app.scheme.name}（v{app.scheme.version}）",
+                f"{app.scheme.display_name}（v{app.scheme.version}）",
                 app.round_year,
                 str(statuses.get(app.status, app.status)),
                 "、".join(app.scheme.category_labels([str(k) for k in app.categories])),

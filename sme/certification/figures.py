@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sme.core import parsing
 from sme.core.parsing import Problems
 
+from . import names
 from .eligibility import SHARE_UNIT
 from .models import ApplicationYear, Scheme
 
@@ -183,13 +184,18 @@ def _percent_with_two_places(
 
 def extra_figure_specs(scheme: Scheme) -> list[dict[str, Any]]:
     """Numeric figures a scheme's criteria need beyond what the yearly table gives:
-    ``[{"key", "label", "unit"}]``, each once."""
+    ``[{"key", "label", "unit", "unit_label"}]``, each once, named in the reader's language."""
     extra = []
     for c in scheme.criteria:
         figure = c.get("figure")
         if c.get("kind") != "judgement" and figure and figure not in DERIVED_FIGURES:
             extra.append(
-                {"key": figure, "label": c.get("figure_label") or c.get("label"), "unit": c.get("unit", "")}
+                {
+                    "key": figure,
+                    "label": names.local(c, "figure_label") or names.local(c),
+                    "unit": c.get("unit", ""),
+                    "unit_label": names.local(c, "unit"),
+                }
             )
     return list({e["key"]: e for e in extra}.values())
 
@@ -299,13 +305,13 @@ def clean_scores(
             raw.get(key),
             name,
             problems,
-            label=_("「%(item)s」") % {"item": item["label"]},
+            label=_("「%(item)s」") % {"item": names.local(item)},
             places=1,
             maximum=Decimal(str(item["max_score"])),
         )
         if value is None:
             if complete and (name in problems) == had_problem:
-                problems.add(name, _("请为「%(item)s」打分。") % {"item": item["label"]})
+                problems.add(name, _("请为「%(item)s」打分。") % {"item": names.local(item)})
             continue
         cleaned[key] = value
         total += value

@@ -37,7 +37,8 @@ class FigureInput:
     def label(self) -> str:
         if self.spec.share:
             return f"{self.spec.label}（%）"
-        return f"{self.spec.label}（{self.spec.unit}）" if self.spec.unit else self.spec.label
+        unit = self.spec.shown_unit
+        return f"{self.spec.label}（{unit}）" if unit else self.spec.label
 
 
 class SelfCheckForm(BootstrapFormMixin, forms.Form):
@@ -59,7 +60,9 @@ class SelfCheckForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.scheme_obj = scheme
         self.today = today
-        self.fields["scheme"].widget.choices = [(s.code, f"{s.name}（{s.document_number}）") for s in schemes]
+        self.fields["scheme"].widget.choices = [
+            (s.code, f"{s.display_name}（{s.document_number}）") for s in schemes
+        ]
         self.fields["scheme"].initial = scheme.code
         # Another scheme needs other figures: fetch the whole page for it, keeping what was typed.
         self.fields["scheme"].widget.attrs.update(

@@ -30,7 +30,7 @@ from sme.organizations.models import (
 )
 from sme.organizations.permissions import jurisdiction_district_ids
 
-from .. import eligibility, figures
+from .. import eligibility, figures, names
 from ..models import (
     Application,
     ApplicationRevision,
@@ -215,8 +215,8 @@ def _slot(spec: dict[str, Any], files: list[Material]) -> MaterialSlot:
     current = next((m for m in files if m.is_current), None)
     return MaterialSlot(
         key=str(spec.get("key")),
-        label=str(spec.get("label") or spec.get("key")),
-        article=str(spec.get("article", "")),
+        label=names.local(spec) or str(spec.get("key")),
+        article=names.local(spec, "article"),
         provided_by=str(spec.get("provided_by", "upload")),
         required=bool(spec.get("required")),
         current=current,
@@ -307,7 +307,7 @@ def submission_problems(application: Application, today: dt.date | None = None) 
     for spec in application.scheme.materials:
         if spec.get("provided_by") == "upload" and spec.get("required") and spec["key"] not in current:
             problems.setdefault(f"materials.{spec['key']}", []).append(
-                _("请上传「%(label)s」。") % {"label": spec["label"]}
+                _("请上传「%(label)s」。") % {"label": names.local(spec)}
             )
     try:
         result = eligibility_of(application, today)

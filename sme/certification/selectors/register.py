@@ -11,11 +11,13 @@ from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sme.regions import selectors as region_selectors
 from sme.regions.models import Zone, ZoneMembership
 
+from .. import names
 from ..models import IN_FORCE, Certification, CertificationStatus, Scheme
 
 ZONE_CACHE_SECONDS = 600
@@ -33,6 +35,8 @@ REGISTER_COLUMNS = (
     "organization__name",
     "scheme__code",
     "scheme__categories",
+    "scheme__title",
+    "scheme__title_en",
 )
 
 
@@ -101,7 +105,7 @@ def category_labels(certification: Certification) -> list[str]:
     for item in certification.categories or []:
         if isinstance(item, dict):
             if item.get("label"):
-                labels.append(str(item["label"]))
+                labels.append(names.local(item))
             elif item.get("key"):
                 keys.append(str(item["key"]))
         else:
@@ -175,20 +179,23 @@ class RegisterChoices:
 def register_choices() -> RegisterChoices:
     """Cached for a few minutes (four queries saved on every page of a public, busy list): a new
     scheme or a first title in a new year shows in the filters within ``CHOICES_CACHE_SECONDS``."""
-    key = f"certification:register-choices:{region_selectors.data_version()}"
+    # Per language: the scheme and category names are the reader's.
+    key = f"certification:register-choices:{region_selectors.data_version()}:{get_language()}"
     cached = cache.get(key)
     if isinstance(cached, RegisterChoices):
         return cached
-    schemes = list(Scheme.objects.current().order_by("-level", "code").only("code", "name", "categories"))
+    schemes = list(
+        Scheme.objects.current().order_by("-level", "code").only("code", "name", "name_en", "categories")
+    )
     categories: dict[str, str] = {}
     for s in schemes:
         for c in s.categories:
-            categories.setdefault(str(c.get("key")), str(c.get("label", c.get("key"))))
+            categories.setdefault(str(c.get("key")), names.local(c) or str(c.get("key")))
     span = Certification.objects.aggregate(first=Min("granted_on"), last=Max("granted_on"))
     choices = RegisterChoices(
         districts=[(r.key, r.name, r.pk) for r in region_selectors.districts()],
         zone_groups=zone_groups(),
-        schemes=[(s.code, s.name) for s in schemes],
+        schemes=[(s.code, s.display_name) for s in schemes],
         categories=list(categories.items()),
         years=list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else [],
     )

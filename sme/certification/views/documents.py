@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,6 +20,7 @@ from ..documents import (
     EXPORT_LIMIT,
     XLSX_CONTENT_TYPE,
     applications_xlsx,
+    content_disposition,
     dossier_file_name,
     dossier_pdf,
     export_file_name,
@@ -42,7 +42,7 @@ def application_dossier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         summary=msg("下载申报材料汇编（PDF）"),
     )
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, dossier_file_name(application))
+    response["Content-Disposition"] = content_disposition(dossier_file_name(application), attachment=True)
     return response
 
 

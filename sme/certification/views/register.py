@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -91,8 +90,8 @@ def platform_certificate(request: HttpRequest, key: str) -> HttpResponse:
         cache.set(cache_key, pdf, timeout=CERTIFICATE_CACHE_SECONDS)
     # Inline: the public page offers it to view and check; saved, it keeps its Chinese name (RFC 5987).
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        False, documents.certificate_file_name(certification)
+    response["Content-Disposition"] = documents.content_disposition(
+        documents.certificate_file_name(certification), attachment=False
     )
     return response
 

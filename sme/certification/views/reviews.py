@@ -19,6 +19,7 @@ from sme.core.errors import InvalidInput, ServiceError
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 
+from .. import names
 from ..forms.applications import FiguresInput
 from ..forms.reviews import ConflictDeclareForm, ExpertAssignForm, QueueFilterForm, scores_from_post
 from ..models import ApplicationStatus, Scheme
@@ -130,12 +131,13 @@ def expert_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "items": [
                 {
                     **item,
+                    "label": names.local(item),
                     "value": values.get(item["key"], ""),
                     "errors": errors.get(f"scores.{item['key']}", []),
                 }
                 for item in items
             ],
-            "form_note": form_spec.get("note", ""),
+            "form_note": names.local(form_spec, "note"),
             "comment": comment,
             # Other experts' scores stay hidden until everyone has scored.
             "others": [r for r in all_reviews if r.pk != review.pk] if everyone_scored else None,
