@@ -277,9 +277,15 @@ def window_problem(scheme: Scheme, today: dt.date) -> str | None:
     if inside:
         return None
     return _("本办法的申报时间为每年%(opens)s至%(closes)s，当前不在申报期内。") % {
-        "opens": opens.replace("-", "月") + "日",
-        "closes": closes.replace("-", "月") + "日",
+        "opens": _month_day(opens),
+        "closes": _month_day(closes),
     }
+
+
+def _month_day(text: str) -> str:
+    """A scheme's "MM-DD" as a day of the year is written: 3月31日."""
+    month, day = (int(part) for part in text.split("-"))
+    return _("%(month)s月%(day)s日") % {"month": month, "day": day}
 
 
 def submission_problems(application: Application, today: dt.date | None = None) -> dict[str, list[str]]:

@@ -208,3 +208,15 @@ def test_an_applied_version_takes_new_english_names_but_never_new_rules(tmp_path
     assert loader.load_files([path]) == 0
     scheme.refresh_from_db()
     assert scheme.criteria[1]["threshold"] == 100 and scheme.name_en == "Chongqing measures (revised gloss)"
+
+
+def test_the_application_window_is_written_by_gettext_with_its_parts():
+    from sme.certification.selectors.applications import window_problem
+
+    scheme = cq()
+    scheme.window_opens, scheme.window_closes = "03-01", "03-31"
+    assert (
+        window_problem(scheme, dt.date(2026, 1, 5))
+        == "本办法的申报时间为每年3月1日至3月31日，当前不在申报期内。"
+    )
+    assert window_problem(scheme, dt.date(2026, 3, 5)) is None
