@@ -4,20 +4,24 @@ calendar and the platform lands in the public register with its certificate. And
 on the public notice, upheld by the city, sends the case back to city review.
 
 "Today" is pinned (the services' clock) so the district deadline and the notice fall on known dates.
+And an expert opens the task: every file named by the material it stands for, the full report and the
+dossier one click away, downloaded under their Chinese names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import unquote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
 from sme.browser_tests.test_registration_flow import log_in, log_out
 from sme.certification import services
 from sme.certification.models import Application, Certification, Notice
-from sme.certification.tests.factories import REPORT, TINY_PDF, submitted, today_is
+from sme.certification.tests.factories import REPORT, TINY_PDF, filled_draft, submitted, today_is
 from sme.organizations.models import Organization
 from sme.testing.factories import OrganizationFactory, UserFactory, officer
 
@@ -189,3 +193,68 @@ def test_an_upheld_objection_sends_the_case_back(page: Page, world, monkeypatch)
     objection.get_by_test_id("resolve-objection").click()
     expect(page.get_by_test_id("status")).to_have_text("市级评审中")
     assert Organization.objects.get(pk=world["org"].pk).certifications.count() == 0
+
+
+def test_the_expert_opens_the_labelled_materials_and_the_dossier(page: Page, world, monkeypatch, tmp_path):
+    today_is(monkeypatch, DAY)
+    # Every upload sent as the same "申请材料.pdf": the page must tell them apart by their material.
+    application = filled_draft(world["provider"], world["org"], materials=False)
+    uploads = [spec for spec in application.scheme.materials if spec["provided_by"] == "upload"]
+    for spec in uploads:
+        services.material_upload(
+            actor=world["provider"],
+            application=application,
+            slot=spec["key"],
+            upload=SimpleUploadedFile("申请材料.pdf", TINY_PDF, content_type="application/pdf"),
+        )
+    application = services.application_submit(
+        actor=world["provider"],
+        application=application,
+        declaration_name=application.legal_representative,
+        declaration_date=DAY,
+        declared=True,
+    )
+    application, _ = services.application_district_decide(
+        actor=world["district"], application=application, action="recommend"
+    )
+    application = services.application_assign_experts(
+        actor=world["city"], application=application, experts=world["experts"]
+    )
+
+    log_in(page, world["experts"][0].username)
+    page.goto("/certification/expert/")
+    page.get_by_test_id("expert-reviews").get_by_role("link", name=application.platform_name).click()
+    expect(page).to_have_url(re.compile(rf"/certification/applications/{application.pk}/review/$"))
+
+    materials = page.get_by_test_id("materials")
+    for spec in application.scheme.materials:  # 第八条's list, in its order, each in the scheme's words
+        slot = materials.get_by_test_id(f"material-slot-{spec['key']}")
+        expect(slot).to_contain_text(spec["article"])
+        expect(slot.get_by_test_id("material-label")).to_have_text(spec["label"])
+    labels = materials.get_by_test_id("material-label").all_inner_texts()
+    assert labels == [spec["label"] for spec in application.scheme.materials]
+    assert len(set(labels)) == len(labels)
+
+    # One material: the link names it, the file comes as uploaded.
+    financial = next(spec for spec in uploads if spec["key"] == "financial_statements")
+    with page.expect_download() as material_download:
+        materials.get_by_role("link", name=f"下载「{financial['label']}」").click()
+    assert material_download.value.suggested_filename == "申请材料.pdf"
+    material_path = tmp_path / "material.pdf"
+    material_download.value.save_as(material_path)
+    assert material_path.read_bytes() == TINY_PDF
+
+    # The dossier, under its Chinese name (RFC 5987: the browser keeps it).
+    with page.expect_download() as dossier_download:
+        page.get_by_test_id("dossier").click()
+    name = unquote(dossier_download.value.suggested_filename)
+    assert name == f"{application.reference} {application.platform_name} 申报材料汇编.pdf", name
+    dossier_path = tmp_path / "dossier.pdf"
+    dossier_download.value.save_as(dossier_path)
+    assert dossier_path.read_bytes().startswith(b"%PDF-")
+
+    # And the full report.
+    page.get_by_test_id("full-report").click()
+    expect(page).to_have_url(re.compile(rf"/certification/applications/{application.pk}/#report$"))
+    expect(page.locator("#report")).to_be_visible()
+    expect(page.locator("body")).to_contain_text(REPORT["service_area"])

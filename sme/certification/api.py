@@ -37,7 +37,9 @@ def scheme_summary(scheme: Scheme) -> dict[str, Any]:
         "code": scheme.code,
         "version": scheme.version,
         "name": scheme.name,
+        "name_en": scheme.name_en,
         "title": scheme.title,
+        "title_en": scheme.title_en,
         "level": scheme.level,
         "issuing_authority": scheme.issuing_authority,
         "document_number": scheme.document_number,
@@ -80,8 +82,10 @@ def _not_found(code: str) -> NotFound:
 _SCHEME_FIELDS = {
     "code": serializers.CharField(),
     "version": serializers.IntegerField(),
-    "name": serializers.CharField(),
-    "title": serializers.CharField(),
+    "name": serializers.CharField(help_text="办法的正式（中文）名称"),
+    "name_en": serializers.CharField(help_text="名称的英文释义"),
+    "title": serializers.CharField(help_text="授予的称号（中文）"),
+    "title_en": serializers.CharField(help_text="称号的英文释义"),
     "level": serializers.ChoiceField(choices=SchemeLevel.values),
     "issuing_authority": serializers.CharField(),
     "document_number": serializers.CharField(),
@@ -101,11 +105,19 @@ SCHEME_DETAIL = inline_serializer(
         "rereview_years": serializers.IntegerField(),
         "notice_workdays": serializers.IntegerField(),
         "figures": serializers.ListField(
-            child=serializers.DictField(), help_text="自测需要的数据：名称、单位、类型（number/share/series）"
+            child=serializers.DictField(),
+            help_text="自测需要的数据：名称、单位、类型（number/share/series）；share 为 0 到 1 之间的小数",
         ),
-        "criteria": serializers.ListField(child=serializers.DictField()),
-        "categories": serializers.ListField(child=serializers.DictField()),
-        "materials": serializers.ListField(child=serializers.DictField()),
+        "criteria": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="认定条件；label、article、description、unit 各有英文的 *_en（如 label_en）",
+        ),
+        "categories": serializers.ListField(
+            child=serializers.DictField(), help_text="服务功能类别；label、article、description 各有 *_en"
+        ),
+        "materials": serializers.ListField(
+            child=serializers.DictField(), help_text="申报材料；label、article、help 各有 *_en"
+        ),
     },
 )
 NOT_FOUND = inline_serializer("SchemeNotFound", {"detail": serializers.CharField()})
@@ -120,8 +132,10 @@ SELFCHECK_REQUEST = inline_serializer(
         "figures": serializers.DictField(
             help_text=(
                 "各项数据（JSON 数字，不用字符串）：years_operating（年）、total_assets_wan（万元）、staff（人）、"
-                "qualified_staff_share（0–1）、smes_served_by_year（逐年整数，从早到晚，最后一项为最近一年）、"
-                "satisfaction（0–1）；国家级办法另需 service_institutions（家）、free_or_low_fee_share（0–1）。"
+                "qualified_staff_share（比例）、smes_served_by_year（逐年整数，从早到晚，最后一项为最近一年）、"
+                "satisfaction（比例）；国家级办法另需 service_institutions（家）、free_or_low_fee_share（比例）。"
+                "比例（figures 中 kind 为 share、unit 为 % 的数据）写成 0 到 1 之间的小数，如 0.3 表示 30%；"
+                '也可写成带百分号的字符串 "30%"。不带百分号的 30 既可能是 30% 也可能是 3000%，会被拒绝。'
                 "办法需要哪些数据见 GET /api/v1/certification/schemes/{code} 的 figures。多余的数据不参与判断。"
             )
         ),
@@ -150,7 +164,9 @@ SELFCHECK_RESULT = inline_serializer(
                 "threshold": serializers.JSONField(
                     allow_null=True, help_text="门槛（按所在分区）；增长条件为须逐年增长的年数"
                 ),
-                "unit": serializers.CharField(help_text="单位；% 表示 0–1 的比例"),
+                "unit": serializers.CharField(
+                    help_text="单位；% 表示比例，value 和 threshold 为 0 到 1 之间的小数（0.3 即 30%）"
+                ),
             },
             many=True,
         ),
@@ -274,12 +290,10 @@ class SchemeEligibilityAPI(PublicAPIView):
             OpenApiExample(
                 "缺少和格式错误的数据",
                 value={
-                    "detail": "缺少从业人数（人）。；用户满意度应为 0 到 1 之间的数（如 0.85 表示 85%），收到 85。",
+                    "detail": "缺少从业人数（人）。；用户满意度请写成 85% 或 0 到 1 之间的小数，收到“85”。",
                     "errors": {
                         "figures.staff": ["缺少从业人数（人）。"],
-                        "figures.satisfaction": [
-                            "用户满意度应为 0 到 1 之间的数（如 0.85 表示 85%），收到 85。"
-                        ],
+                        "figures.satisfaction": ["用户满意度请写成 85% 或 0 到 1 之间的小数，收到“85”。"],
                     },
                 },
                 response_only=True,

@@ -2,7 +2,8 @@
 second run on the same day changes and sends nothing.
 
 1. grant the titles whose public notice ended with no objection left open or upheld;
-2. expire active titles whose ``valid_until`` has passed;
+2. expire active titles whose ``valid_until`` has passed, and titles under re-review whose re-review
+   was still not filed when the scheme's grace period after ``valid_until`` ended;
 3. open the re-review of active titles ending within 90 days;
 4. remind platforms of last year's summary 30 and 7 days before it is due, and flag it overdue after.
 
@@ -26,7 +27,7 @@ from sme.notifications.services import notify
 
 from .models import IN_FORCE, AnnualSummary, Certification, CertificationStatus, Scheme, SummaryDuty
 from .selectors import notices as notice_selectors
-from .selectors.titles import summary_due_on
+from .selectors.titles import stalled_rereviews, summary_due_on
 from .services.people import title_managers
 from .services.titles import application_grant, certification_expire, rereview_open
 
@@ -44,6 +45,7 @@ class DailyReport:
     today: dt.date
     notices: dict[str, int] = field(default_factory=dict)
     expired: int = 0
+    rereviews_lapsed: int = 0  # of the expired: under re-review, never filed within the grace period
     rereviews_opened: int = 0
     reminders_30: int = 0
     reminders_7: int = 0
@@ -55,6 +57,7 @@ class DailyReport:
             "today": self.today.isoformat(),
             "notices": dict(self.notices),
             "expired": self.expired,
+            "rereviews_lapsed": self.rereviews_lapsed,
             "rereviews_opened": self.rereviews_opened,
             "reminders_30": self.reminders_30,
             "reminders_7": self.reminders_7,
@@ -84,6 +87,14 @@ def _run(today: dt.date) -> DailyReport:
             report.skipped.append(f"{certification.number}: {exc.message}")
         else:
             report.expired += 1
+    for certification in stalled_rereviews(today):
+        try:
+            certification_expire(certification=certification)
+        except ServiceError as exc:
+            report.skipped.append(f"{certification.number}: {exc.message}")
+        else:
+            report.expired += 1
+            report.rereviews_lapsed += 1
     window_end = today + dt.timedelta(days=REREVIEW_OPENS_DAYS_BEFORE)
     for certification in Certification.objects.filter(
         status=CertificationStatus.ACTIVE, valid_until__gte=today, valid_until__lte=window_end

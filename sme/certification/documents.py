@@ -8,12 +8,14 @@ scoping and audit every download of restricted data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -22,7 +24,7 @@ from sme.core import clock
 from sme.core.pdf import render_pdf
 from sme.core.workflow import history
 
-from . import eligibility
+from . import eligibility, figures
 from .models import (
     Application,
     ApplicationStatus,
@@ -31,12 +33,50 @@ from .models import (
     CertificationStatus,
     Material,
 )
-from .selectors.applications import REPORT_FIELDS, eligibility_of
+from .selectors.applications import REPORT_FIELDS, eligibility_of, material_slots
 from .workflow import APPLICATION
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 50_000
 EXPORT_CHUNK = 2_000
+
+
+# --- the names files are downloaded under -------------------------------------------------------
+#
+# Sent as FileResponse(filename=…): Django writes a non-ASCII name as RFC 5987 ``filename*=utf-8''…``,
+# which every browser reads (a header encoded by RFC 2047, =?utf-8?b?…?=, is dropped by them).
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def file_name(text: str) -> str:
+    """``text`` as a file name: no path separators, quotes or control characters, one line."""
+    return _NOT_IN_FILE_NAMES.sub("_", " ".join(text.split())).strip(" ._") or "download"
+
+
+def content_disposition(name: str, *, attachment: bool) -> str:
+    """The ``Content-Disposition`` of a download named ``name`` (RFC 5987 when it is not ASCII)."""
+    return content_disposition_header(attachment, file_name(name)) or (
+        "attachment" if attachment else "inline"
+    )
+
+
+def certificate_file_name(certification: Certification) -> str:
+    return file_name(
+        _("%(number)s %(platform)s 证书.pdf")
+        % {"number": certification.number, "platform": certification.platform_name}
+    )
+
+
+def dossier_file_name(application: Application) -> str:
+    return file_name(
+        _("%(reference)s %(platform)s 申报材料汇编.pdf")
+        % {"reference": application.reference, "platform": application.platform_name}
+    )
+
+
+def export_file_name(day: dt.date) -> str:
+    return file_name(_("认定申请清单 %(day)s.xlsx") % {"day": day.strftime("%Y%m%d")})
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -112,6 +152,20 @@ def eligibility_for_dossier(application: Application) -> tuple[Any, list[tuple[s
         return None, list(error.problems)
 
 
+def extra_figure_rows(application: Application) -> list[tuple[str, str]]:
+    """The figures beyond the yearly table, named as the form names them; a share as a percent."""
+    rows = []
+    for spec in figures.extra_figure_specs(application.scheme):
+        value = application.extra_figures.get(spec["key"])
+        if value in (None, ""):
+            continue
+        if figures.is_share(spec):
+            rows.append((str(spec["label"]), f"{figures.percent_of(value)}%"))  # label: reader's language
+        else:
+            rows.append((str(spec["label"]), f"{value} {spec.get('unit_label', '')}".strip()))
+    return rows
+
+
 def dossier_context(application: Application) -> dict[str, Any]:
     scheme = application.scheme
     years = sorted(application.years.all(), key=lambda y: y.year)
@@ -119,9 +173,11 @@ def dossier_context(application: Application) -> dict[str, Any]:
         FigureRow(_label(ApplicationYear, name), [_plain(getattr(y, name)) for y in years])
         for name in ApplicationYear.FIGURE_FIELDS
     ]
+    # In the order of the scheme's list (第八条), each file under the material it stands for.
     materials = [
-        MaterialRow(str((scheme.material(m.slot) or {}).get("label", m.slot)), m)
-        for m in application.materials.select_related("uploaded_by").order_by("slot", "-version")
+        MaterialRow(f"{slot.article} {slot.label}".strip(), m)
+        for slot in material_slots(application)
+        for m in ([slot.current] if slot.current else []) + slot.past
     ]
     eligibility_result, eligibility_problems = eligibility_for_dossier(application)
     organization = application.organization
@@ -132,7 +188,8 @@ def dossier_context(application: Application) -> dict[str, Any]:
         "header": [
             Fact(_("申报编号"), application.reference),
             Fact(
-                _("认定办法"), f"{scheme.name}（{scheme.document_number or _('无文号')}，v{scheme.version}）"
+                _("认定办法"),
+                f"{scheme.display_name}（{scheme.document_number or _('无文号')}，v{scheme.version}）",
             ),
             Fact(_("申报单位"), organization.name),
             Fact(_("统一社会信用代码"), organization.uscc),
@@ -147,7 +204,7 @@ def dossier_context(application: Application) -> dict[str, Any]:
         "categories": scheme.category_labels([str(k) for k in application.categories]),
         "years": [y.year for y in years],
         "figure_rows": figure_rows,
-        "extra_figures": sorted(application.extra_figures.items()),
+        "extra_figures": extra_figure_rows(application),
         "declaration": [
             Fact(_label(Application, "declaration_name"), _plain(application.declaration_name)),
             Fact(_label(Application, "declaration_date"), _plain(application.declaration_date)),
@@ -240,7 +297,7 @@ def applications_xlsx(queryset: QuerySet[Application], *, limit: int = EXPORT_LI
                 app.organization.name,
                 app.organization.uscc,
                 app.district.name,
-                f"{app.scheme.name}（v{app.scheme.version}）",
+                f"{app.scheme.display_name}（v{app.scheme.version}）",
                 app.round_year,
                 str(statuses.get(app.status, app.status)),
                 "、".join(app.scheme.category_labels([str(k) for k in app.categories])),

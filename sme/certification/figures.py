@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from sme.core import parsing
 from sme.core.parsing import Problems
 
+from . import names
+from .eligibility import SHARE_UNIT
 from .models import ApplicationYear, Scheme
 
 YEARS_REPORTED = 3
@@ -51,6 +53,60 @@ def plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+# --- shares ------------------------------------------------------------------------------------
+#
+# One rule for every share people type, :func:`sme.core.parsing.share`: "30%" or a fraction 0.3. What a
+# bare number means depends on where it is typed, and each place says so:
+# - a page's field labelled "%" takes a percent: "30" is 30 % (the page adds the sign, see
+#   :func:`as_percent_text`), and "30%" reads the same;
+# - the API and the services take a fraction 0–1 (0.3) or a string with its sign ("30%"); a bare 30
+#   is refused with both ways of writing it, since it could mean either.
+
+PERCENT_SIGNS = ("%", "％")
+
+
+def as_percent_text(raw: Any) -> Any:
+    """What was typed into a field labelled "%", as :func:`sme.core.parsing.share` reads a percent:
+    a bare number gets its sign ("30" → "30%"); anything else is passed on as typed, for the parser to
+    name."""
+    if raw is None or not isinstance(raw, str | int | float | Decimal) or isinstance(raw, bool):
+        return raw
+    text = str(raw).strip()
+    if not text or text.endswith(PERCENT_SIGNS):
+        return text
+    probe = Problems()
+    if parsing.number(text, "share", probe, places=12, minimum=None) is None:
+        return text
+    return f"{text}%"
+
+
+def percent_typed(raw: Any, field: str, problems: Problems, *, label: Any) -> Decimal | None:
+    """A share typed into a page's field labelled "%", as the fraction 0–1 it stands for ("30" and
+    "30%" are 0.3); a problem names the field as the page labels it."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    probe = Problems()
+    value = parsing.share(as_percent_text(raw), field, probe, label=label, places=12)
+    if probe:
+        shown = str(raw).strip()
+        problems.add(
+            field,
+            _("%(label)s应为 0 到 100 之间的百分数，收到“%(raw)s”。")
+            % {"label": label, "raw": shown if len(shown) <= 40 else shown[:40] + "…"},
+        )
+        return None
+    return value
+
+
+def percent_of(share: Any) -> str:
+    """A stored share (0.3, "0.3") as a field labelled "%" shows it: "30"."""
+    try:
+        number = Decimal(str(share))
+    except InvalidOperation:
+        return str(share)
+    return plain((number * 100).normalize())
 
 
 def long_date(day: dt.date) -> str:
@@ -89,12 +145,15 @@ def clean_years(
             values[name] = parsing.integer(row.get(name), prefix + name, problems, label=label(name))
         for name in MONEY_FIGURES:
             values[name] = parsing.number(row.get(name), prefix + name, problems, label=label(name))
-        values["satisfaction_percent"] = parsing.number(
+        # Typed into a column labelled "%": "92.5" and "92.5%" are both 92.5 %; stored as the percent.
+        satisfaction = percent_typed(
             row.get("satisfaction_percent"),
             prefix + "satisfaction_percent",
             problems,
             label=label("satisfaction_percent"),
-            maximum=Decimal(100),
+        )
+        values["satisfaction_percent"] = _percent_with_two_places(
+            satisfaction, prefix + "satisfaction_percent", problems, label("satisfaction_percent")
         )
         total, qualified = values["staff_total"], values["staff_qualified"]
         if total is not None and qualified is not None and qualified > total:
@@ -111,25 +170,52 @@ def clean_years(
     return cleaned
 
 
+def _percent_with_two_places(
+    share: Decimal | None, field: str, problems: Problems, label: str
+) -> Decimal | None:
+    if share is None:
+        return None
+    percent = share * 100
+    if percent != percent.quantize(Decimal("0.01")):
+        problems.add(field, _("%(label)s最多保留%(n)s位小数。") % {"label": label, "n": 2})
+        return None
+    return percent.quantize(Decimal("0.01"))
+
+
 def extra_figure_specs(scheme: Scheme) -> list[dict[str, Any]]:
     """Numeric figures a scheme's criteria need beyond what the yearly table gives:
-    ``[{"key", "label", "unit"}]``, each once."""
+    ``[{"key", "label", "unit", "unit_label"}]``, each once, named in the reader's language."""
     extra = []
     for c in scheme.criteria:
         figure = c.get("figure")
         if c.get("kind") != "judgement" and figure and figure not in DERIVED_FIGURES:
             extra.append(
-                {"key": figure, "label": c.get("figure_label") or c.get("label"), "unit": c.get("unit", "")}
+                {
+                    "key": figure,
+                    "label": names.local(c, "figure_label") or names.local(c),
+                    "unit": c.get("unit", ""),
+                    "unit_label": names.local(c, "unit"),
+                }
             )
     return list({e["key"]: e for e in extra}.values())
 
 
+def is_share(spec: Mapping[str, Any]) -> bool:
+    return spec.get("unit") == SHARE_UNIT
+
+
 def clean_extra_figures(scheme: Scheme, raw: Mapping[str, Any], problems: Problems) -> dict[str, str]:
-    """The extra figures as stored (decimal text, up to four places); problems named ``extra.<key>``."""
-    labels = {e["key"]: e["label"] for e in extra_figure_specs(scheme)}
+    """The extra figures as stored (decimal text, up to four places; a share as its fraction 0–1,
+    read by :func:`sme.core.parsing.share`: "30%" or 0.3); problems named ``extra.<key>``."""
+    specs = {e["key"]: e for e in extra_figure_specs(scheme)}
     extras: dict[str, str] = {}
     for key, value in raw.items():
-        number = parsing.number(value, f"extra.{key}", problems, label=labels.get(key, ""), places=4)
+        spec = specs.get(key, {})
+        field, label = f"extra.{key}", spec.get("label", "")
+        if is_share(spec):
+            number = parsing.share(value, field, problems, label=label, places=4)
+        else:
+            number = parsing.number(value, field, problems, label=label, places=4)
         if number is not None:
             extras[key] = str(number)
     return extras
@@ -219,13 +305,13 @@ def clean_scores(
             raw.get(key),
             name,
             problems,
-            label=_("「%(item)s」") % {"item": item["label"]},
+            label=_("「%(item)s」") % {"item": names.local(item)},
             places=1,
             maximum=Decimal(str(item["max_score"])),
         )
         if value is None:
             if complete and (name in problems) == had_problem:
-                problems.add(name, _("请为「%(item)s」打分。") % {"item": item["label"]})
+                problems.add(name, _("请为「%(item)s」打分。") % {"item": names.local(item)})
             continue
         cleaned[key] = value
         total += value

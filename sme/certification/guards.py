@@ -152,9 +152,18 @@ def cycle_rereview_confirmed(certification: Certification, actor: Any, note: str
 
 
 def validity_ended(certification: Certification, actor: Any, note: str) -> str | None:
-    """``valid_until`` has passed."""
-    if clock.today() <= certification.valid_until:
+    """``valid_until`` has passed; for a title under re-review, the scheme's grace period after it has
+    passed too, with the re-review still not filed (a filed one waits for the officers' decision)."""
+    today = clock.today()
+    if today <= certification.valid_until:
         return _("有效期至%(until)s，尚未届满。") % {"until": figures.long_date(certification.valid_until)}
+    if certification.status != CertificationStatus.REREVIEW:
+        return None
+    grace_end = title_selectors.grace_ends_on(certification)
+    if today <= grace_end:
+        return _("复核宽限期至%(day)s，期满前仍可报送复核材料。") % {"day": figures.long_date(grace_end)}
+    if title_selectors.rereview_filed(certification):
+        return _("复核材料已报送，等待主管部门复核，称号不因期满而过期。")
     return None
 
 

@@ -6,6 +6,10 @@ created; a version nobody has applied yet is brought in line with its file; a ve
 an application is never rewritten — changing the rules means a new version in the file, so decisions
 stay tied to the rules they applied (design.md rule 5). The highest version of each code becomes the
 current one, unless an administrator has since made a newer version on the platform.
+
+The English names (``name_en``, ``title_en`` and the ``*_en`` keys of the criteria, categories,
+materials and score sheets) are no rules: a version already applied still takes them from its file,
+as long as nothing else in it changed.
 """
 
 from __future__ import annotations
@@ -27,6 +31,24 @@ logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "schemes"
 DATE_FIELDS = ("document_date", "effective_from", "effective_until", "zone_reference_date")
+
+
+TRANSLATION_FIELDS = ("name_en", "title_en")
+JSON_FIELDS = ("criteria", "categories", "materials", "expert_form", "annual_form")
+
+
+def without_translations(value: Any) -> Any:
+    """``value`` with every ``*_en`` key of its objects left out, however deep (the rules it holds)."""
+    if isinstance(value, dict):
+        return {k: without_translations(v) for k, v in value.items() if not str(k).endswith("_en")}
+    if isinstance(value, list):
+        return [without_translations(v) for v in value]
+    return value
+
+
+def rules_of(values: dict[str, Any]) -> dict[str, Any]:
+    """What a scheme version decides by: its values without the English names."""
+    return {k: without_translations(v) for k, v in values.items() if k not in TRANSLATION_FIELDS}
 
 
 def data_files() -> list[Path]:
@@ -81,6 +103,13 @@ def load_files(paths: list[Path] | None = None, models: Any = None) -> int:
         if not differs:
             continue
         if models.Application.objects.filter(scheme=scheme).exists():
+            current = {k: getattr(scheme, k) for k in values}
+            if rules_of(current) == rules_of(values):
+                # Only the English names changed: they decide nothing, so an applied version takes them.
+                names = {k: v for k, v in values.items() if k in TRANSLATION_FIELDS or k in JSON_FIELDS}
+                Scheme.objects.filter(pk=scheme.pk).update(**names)
+                changed += 1
+                continue
             logger.warning(
                 "certification scheme %s v%s differs from %s but is already applied; add a new version "
                 "to the file instead of editing this one",

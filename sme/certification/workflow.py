@@ -136,7 +136,9 @@ CERTIFICATION = Workflow(
             guard=g.cycle_rereview_confirmed,
         ),
         transition("revoke", [C.ACTIVE, C.REREVIEW], C.REVOKED, [CITY_REVIEWER], _("撤销称号"), note=True),
-        transition("expire", [C.ACTIVE], C.EXPIRED, [SYSTEM], _("有效期满未复核"), guard=g.validity_ended),
+        transition(
+            "expire", [C.ACTIVE, C.REREVIEW], C.EXPIRED, [SYSTEM], _("有效期满未复核"), guard=g.validity_ended
+        ),
     ),
 )
 

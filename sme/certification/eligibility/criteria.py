@@ -13,6 +13,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.core import parsing
+
+from .. import names
+
 AT_LEAST = "at_least"
 LATEST_AT_LEAST = "latest_at_least"
 GROWTH = "growth"
@@ -77,12 +81,17 @@ class FigureSpec:
     """One figure the criteria need: a number, a share (0–1), an integer, or a yearly series."""
 
     name: str
-    label: str
-    unit: str
+    label: str  # in the reader's language
+    unit: str  # as the scheme data writes it ("%" marks a share)
     series: bool = False
     integer: bool = False
     share: bool = False
     min_years: int = 1  # series only: how many years the criteria need
+    unit_label: str = ""  # the unit in the reader's language (the data's ``unit_en`` in English)
+
+    @property
+    def shown_unit(self) -> str:
+        return self.unit_label or self.unit
 
     def example(self) -> str:
         if self.series:
@@ -94,7 +103,7 @@ class FigureSpec:
 
 def _figure_label(name: str, criterion: Mapping[str, Any]) -> str:
     label = FIGURE_LABELS.get(name)
-    return str(label) if label is not None else str(criterion.get("label") or name)
+    return str(label) if label is not None else (names.local(criterion) or name)
 
 
 def _years_needed(criterion: Mapping[str, Any]) -> int:
@@ -113,6 +122,7 @@ def figure_specs(criteria: Iterable[Mapping[str, Any]]) -> dict[str, FigureSpec]
             name=name,
             label=_figure_label(name, c),
             unit=str(c.get("unit", "")),
+            unit_label=names.local(c, "unit"),
             series=series,
             integer=bool(c.get("integer")),
             share=c.get("unit") == SHARE_UNIT,
@@ -124,6 +134,7 @@ def figure_specs(criteria: Iterable[Mapping[str, Any]]) -> dict[str, FigureSpec]
                 name=name,
                 label=known.label,
                 unit=known.unit,
+                unit_label=known.unit_label,
                 series=known.series,
                 integer=known.integer or spec.integer,
                 share=known.share,
@@ -246,39 +257,64 @@ def is_integral(number: Decimal) -> bool:
     return number == number.to_integral_value()
 
 
+def _is_percent_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().endswith(("%", "％"))
+
+
+def _parse_share(spec: FigureSpec, value: Any) -> tuple[Decimal | None, str | None]:
+    """A share as the API takes it: a fraction 0–1 (a JSON number, 0.3) or a string with its percent
+    sign ("30%"), read by :func:`sme.core.parsing.share`, the platform's one rule for shares. A bare
+    30 could mean either and is refused, naming both ways of writing it."""
+    shown = {"label": spec.label, "raw": shown_input(value), "example": spec.example()}
+    number = _decimal(value)
+    if number is None and not _is_percent_text(value):
+        return None, _("%(label)s应为 0 到 1 之间的数（如 %(example)s 表示 85%%），收到 %(raw)s。") % shown
+    if number is not None and number < 0:
+        return None, _("%(label)s不能为负数，收到 %(raw)s。") % shown
+    problems = parsing.Problems()
+    # Twelve places: a share is compared exactly with its threshold, never rounded up to it.
+    share = parsing.share(
+        number if number is not None else value, spec.name, problems, label=spec.label, places=12
+    )
+    if share is None:
+        return None, problems.by_field[spec.name][0]
+    return share, None
+
+
 def _parse_scalar(spec: FigureSpec, value: Any) -> tuple[Decimal | int | None, str | None]:
-    names = {"label": spec.label, "unit": spec.unit, "raw": shown_input(value), "example": spec.example()}
+    if spec.share:
+        return _parse_share(spec, value)
+    shown = {
+        "label": spec.label,
+        "unit": spec.shown_unit,
+        "raw": shown_input(value),
+        "example": spec.example(),
+    }
     number = _decimal(value)
     if number is None:
-        if spec.share:
-            return None, _(
-                "%(label)s应为 0 到 1 之间的数（如 %(example)s 表示 85%%），收到 %(raw)s。"
-            ) % names
-        return None, _("%(label)s应为数字（%(unit)s，如 %(example)s），收到 %(raw)s。") % names
+        return None, _("%(label)s应为数字（%(unit)s，如 %(example)s），收到 %(raw)s。") % shown
     if number < 0:
-        return None, _("%(label)s不能为负数，收到 %(raw)s。") % names
-    if spec.share and number > 1:
-        return None, _("%(label)s应为 0 到 1 之间的数（如 0.85 表示 85%%），收到 %(raw)s。") % names
+        return None, _("%(label)s不能为负数，收到 %(raw)s。") % shown
     if spec.integer:
         if not is_integral(number):
-            return None, _("%(label)s应为整数（%(unit)s），收到 %(raw)s。") % names
+            return None, _("%(label)s应为整数（%(unit)s），收到 %(raw)s。") % shown
         return int(number), None
     return number, None
 
 
 def _parse_series(spec: FigureSpec, value: Any) -> tuple[list[Any] | None, str | None]:
-    names = {"label": spec.label, "unit": spec.unit, "n": spec.min_years, "example": spec.example()}
+    shown = {"label": spec.label, "unit": spec.shown_unit, "n": spec.min_years, "example": spec.example()}
     if not isinstance(value, list | tuple):
         return None, (
             _(
                 "%(label)s应为按年份从早到晚排列的数列（%(unit)s，最后一项为最近一年），如 %(example)s，收到 %(raw)s。"
             )
-            % {**names, "raw": shown_input(value)}
+            % {**shown, "raw": shown_input(value)}
         )
     if len(value) < spec.min_years:
         return None, (
             _("%(label)s至少需要最近 %(n)s 年的数据（从早到晚排列，最后一项为最近一年），收到 %(got)s 年。")
-            % {**names, "got": len(value)}
+            % {**shown, "got": len(value)}
         )
     parsed: list[Any] = []
     bad: list[str] = []
@@ -292,18 +328,21 @@ def _parse_series(spec: FigureSpec, value: Any) -> tuple[list[Any] | None, str |
         rule = _("不小于 0 的整数") if spec.integer else _("不小于 0 的数")
         return None, (
             _("%(label)s的每一项应为%(rule)s（%(unit)s）：%(bad)s 不符合。")
-            % {**names, "rule": rule, "bad": "，".join(bad)}
+            % {**shown, "rule": rule, "bad": "，".join(bad)}
         )
     return parsed, None
 
 
-def parse_figures(criteria: Iterable[Mapping[str, Any]], raw: Mapping[str, Any]) -> dict[str, Any]:
+def parse_figures(
+    criteria: Iterable[Mapping[str, Any]], raw: Mapping[str, Any], *, shares_typed_in_percent: bool = False
+) -> dict[str, Any]:
     """The figures the numeric criteria need, checked: numbers (not booleans or strings), not
     negative, shares 0–1, integers where the criterion says so, series long enough for the growth
     rule. Decimals for numbers and shares, ``int`` for integers, a list for a series.
 
     Raises :class:`EligibilityInputError` naming every missing or malformed figure; figures no
-    criterion needs are ignored.
+    criterion needs are ignored. ``shares_typed_in_percent``: the figures come from a page whose share
+    fields are labelled "%", so a missing share is asked for as a percent, not as a fraction.
     """
     specs = figure_specs(criteria)
     problems: list[tuple[str, str]] = []
@@ -314,13 +353,15 @@ def parse_figures(criteria: Iterable[Mapping[str, Any]], raw: Mapping[str, Any])
             if spec.series:
                 message = _("缺少%(label)s（%(unit)s，按年份从早到晚排列，至少 %(n)s 年）。") % {
                     "label": spec.label,
-                    "unit": spec.unit,
+                    "unit": spec.shown_unit,
                     "n": spec.min_years,
                 }
+            elif spec.share and shares_typed_in_percent:
+                message = _("缺少%(label)s（%%）。") % {"label": spec.label}
             elif spec.share:
                 message = _("缺少%(label)s（0 到 1 之间的数，如 0.85 表示 85%%）。") % {"label": spec.label}
             else:
-                message = _("缺少%(label)s（%(unit)s）。") % {"label": spec.label, "unit": spec.unit}
+                message = _("缺少%(label)s（%(unit)s）。") % {"label": spec.label, "unit": spec.shown_unit}
             problems.append((name, message))
             continue
         parsed, problem = _parse_series(spec, value) if spec.series else _parse_scalar(spec, value)

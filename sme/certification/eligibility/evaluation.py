@@ -17,6 +17,7 @@ from sme.core import clock
 from sme.regions.models import Region
 from sme.regions.selectors import covered_region_ids, platform_jurisdiction, zone_of
 
+from .. import names
 from .criteria import (
     GROWTH,
     JUDGEMENT,
@@ -49,10 +50,10 @@ def _plain(value: Decimal | int) -> str:
     return str(value)
 
 
-def _with_unit(value: Decimal | int, unit: str) -> str:
+def _with_unit(value: Decimal | int, unit: str, shown: str = "") -> str:
     if unit == SHARE_UNIT:
         return f"{_plain(Decimal(value) * 100)}%"
-    return f"{_plain(value)} {unit}".rstrip()
+    return f"{_plain(value)} {shown or unit}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,9 @@ class CriterionResult:
     met: bool | None  # None: for the reviewer
     value: Any  # Decimal, int, a list of yearly figures (growth), or None (judgement)
     threshold: Decimal | int | None  # for growth: the number of years that must each rise
-    unit: str
+    unit: str  # as the scheme data writes it ("%" marks a share), also in the API's answer
     description: str = ""
+    unit_label: str = ""  # the unit in the reader's language, for the displays below
 
     @property
     def status_label(self) -> str:
@@ -82,8 +84,8 @@ class CriterionResult:
             return ""
         if isinstance(self.value, list):
             shown = " → ".join(_plain(v) for v in self.value)
-            return f"{shown} {self.unit}".rstrip()
-        return _with_unit(self.value, self.unit)
+            return f"{shown} {self.unit_label or self.unit}".rstrip()
+        return _with_unit(self.value, self.unit, self.unit_label)
 
     @property
     def threshold_display(self) -> str:
@@ -92,7 +94,7 @@ class CriterionResult:
             return ""
         if self.kind == GROWTH:
             return _("近%(n)s年逐年增长") % {"n": self.threshold}
-        return f"≥ {_with_unit(self.threshold, self.unit)}"
+        return f"≥ {_with_unit(self.threshold, self.unit, self.unit_label)}"
 
     def as_dict(self) -> dict[str, Any]:
         value: Any = self.value
@@ -176,13 +178,15 @@ def _judge(
     criterion: Mapping[str, Any], figures: Mapping[str, Any], zone_keys: Sequence[str]
 ) -> CriterionResult:
     kind = criterion["kind"]
+    # Names in the reader's language (the data's *_en in English); the rule reads the data as it is.
     common = {
         "key": criterion["key"],
-        "label": criterion["label"],
-        "article": criterion.get("article", ""),
+        "label": names.local(criterion),
+        "article": names.local(criterion, "article"),
         "kind": kind,
         "unit": str(criterion.get("unit", "")) if kind != JUDGEMENT else "",
-        "description": criterion.get("description", ""),
+        "description": names.local(criterion, "description"),
+        "unit_label": names.local(criterion, "unit") if kind != JUDGEMENT else "",
     }
     if kind == JUDGEMENT:
         return CriterionResult(met=None, value=None, threshold=None, **common)
@@ -232,17 +236,17 @@ def in_force_problem(scheme: Scheme, on: dt.date) -> str | None:
     """Why ``scheme`` does not apply on ``on`` (its dates), or None when it does."""
     if scheme.in_force(on):
         return None
-    names = {
+    shown = {
         "on": _date_text(on),
-        "name": scheme.name,
+        "name": scheme.display_name,
         "document": scheme.document_number or scheme.code,
         "since": _date_text(scheme.effective_from),
     }
     if on < scheme.effective_from:
-        return _("%(on)s 时《%(name)s》（%(document)s）尚未施行：自 %(since)s 起施行。") % names
+        return _("%(on)s 时《%(name)s》（%(document)s）尚未施行：自 %(since)s 起施行。") % shown
     assert scheme.effective_until is not None
     return _("%(on)s 时《%(name)s》（%(document)s）已停止适用：施行期为 %(since)s 至 %(until)s（不含）。") % {
-        **names,
+        **shown,
         "until": _date_text(scheme.effective_until),
     }
 
@@ -288,7 +292,7 @@ def resolve_district(scheme: Scheme, raw: Any, on: dt.date) -> Region:
         message = _("%(name)s（%(code)s）不在《%(scheme)s》的适用地区（%(scope)s）内。") % {
             "name": candidates[0].name,
             "code": text,
-            "scheme": scheme.name,
+            "scheme": scheme.display_name,
             "scope": scope.name,
         }
         raise EligibilityInputError([("district", message)])
@@ -313,7 +317,14 @@ def resolve_district(scheme: Scheme, raw: Any, on: dt.date) -> Region:
     raise EligibilityInputError([("district", message)])
 
 
-def check(scheme: Scheme, *, district_code: Any, on: dt.date, raw_figures: Any) -> EligibilityResult:
+def check(
+    scheme: Scheme,
+    *,
+    district_code: Any,
+    on: dt.date,
+    raw_figures: Any,
+    shares_typed_in_percent: bool = False,
+) -> EligibilityResult:
     """The public check: the district and the date first, then the figures, then :func:`evaluate`.
 
     Raises :class:`EligibilityInputError` naming every problem at once: ``district`` (unknown, or not
@@ -335,7 +346,9 @@ def check(scheme: Scheme, *, district_code: Any, on: dt.date, raw_figures: Any) 
         problems.append(("figures", _("figures 应为对象，如 %(example)s。") % {"example": example}))
     else:
         try:
-            figures = parse_figures(scheme.criteria, raw_figures)
+            figures = parse_figures(
+                scheme.criteria, raw_figures, shares_typed_in_percent=shares_typed_in_percent
+            )
         except EligibilityInputError as error:
             problems.extend(error.problems)
     if problems:

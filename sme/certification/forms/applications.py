@@ -85,13 +85,27 @@ class FiguresInput:
         return self.data.getlist("categories")
 
     def extras(self) -> dict[str, Any]:
-        """Every extra figure the scheme needs, as typed (or as stored)."""
+        """Every extra figure the scheme needs, as typed (or as stored, a share shown as the percent
+        its field is labelled in: 0.3 as "30")."""
         if self.data is None:
-            return {e["key"]: self.application.extra_figures.get(e["key"], "") for e in self.extra_specs}
+            stored = self.application.extra_figures
+            return {
+                e["key"]: figures.percent_of(stored[e["key"]])
+                if figures.is_share(e) and stored.get(e["key"]) not in ("", None)
+                else stored.get(e["key"], "")
+                for e in self.extra_specs
+            }
         return {e["key"]: self.data.get(f"extra_{e['key']}", "").strip() for e in self.extra_specs}
 
     def extras_given(self) -> dict[str, Any]:
-        return {k: v for k, v in self.extras().items() if v not in ("", None)}
+        """The extra figures filled in, as the service reads them: a share typed into its field
+        labelled "%" is a percent ("30" is sent as "30%", see ``figures.as_percent_text``)."""
+        specs = {e["key"]: e for e in self.extra_specs}
+        return {
+            k: figures.as_percent_text(v) if figures.is_share(specs[k]) else v
+            for k, v in self.extras().items()
+            if v not in ("", None)
+        }
 
     def extra_rows(self) -> list[dict[str, Any]]:
         values = self.extras()
@@ -133,7 +147,8 @@ class FiguresInput:
         rows = [
             ApplicationYear(year=r["year"], **{k: v for k, v in r.items() if k != "year"}) for r in cleaned
         ]
-        found = figures.figures_from_values(established_on, rows, self.extras_given(), clock.today())
+        extras = figures.clean_extra_figures(self.application.scheme, self.extras_given(), Problems())
+        found = figures.figures_from_values(established_on, rows, extras, clock.today())
         return figures.as_json_numbers(found)
 
 

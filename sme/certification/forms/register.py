@@ -32,6 +32,14 @@ class RegisterFilterForm(forms.Form):
     year = forms.TypedChoiceField(
         label=gettext_lazy("认定年度"), required=False, coerce=int, empty_value=None
     )
+    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
+
+    STATUS_CHOICES = (
+        ("", gettext_lazy("在有效期内")),
+        ("expired", gettext_lazy("已过期")),
+        ("revoked", gettext_lazy("已撤销")),
+        ("all", gettext_lazy("全部")),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -48,6 +56,8 @@ class RegisterFilterForm(forms.Form):
         }
         for name, values in options.items():
             self.fields[name].choices = [everything, *values]  # type: ignore[attr-defined]
+        # In force by default (第十二条's register); titles no longer in force on request.
+        self.fields["status"].choices = self.STATUS_CHOICES  # type: ignore[attr-defined]
 
     def controls(self) -> list[SafeString]:
         """Each filter as label + select, built here rather than by template loops: the five lists
@@ -92,4 +102,5 @@ class RegisterFilterForm(forms.Form):
             "category": data.get("category") or "",
             "scheme_code": data.get("scheme") or "",
             "year": data.get("year") or None,
+            "status": data.get("status") or "",
         }

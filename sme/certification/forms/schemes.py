@@ -52,6 +52,7 @@ class SchemeReviseForm(BootstrapFormMixin, forms.ModelForm):
             "notice_day_one_is_publication_day",
             "validity_years",
             "rereview_years",
+            "rereview_grace_days",
             "annual_summary_due",
             "certificate_number_pattern",
             "criteria",

@@ -17,7 +17,7 @@ from sme.core import parsing
 from sme.core.forms import BootstrapFormMixin
 from sme.core.parsing import Problems
 
-from .. import eligibility
+from .. import eligibility, figures
 from ..eligibility import EligibilityInputError, EligibilityResult, FigureSpec
 from ..models import Scheme
 from ..selectors.schemes import district_choices
@@ -37,7 +37,8 @@ class FigureInput:
     def label(self) -> str:
         if self.spec.share:
             return f"{self.spec.label}（%）"
-        return f"{self.spec.label}（{self.spec.unit}）" if self.spec.unit else self.spec.label
+        unit = self.spec.shown_unit
+        return f"{self.spec.label}（{unit}）" if unit else self.spec.label
 
 
 class SelfCheckForm(BootstrapFormMixin, forms.Form):
@@ -59,7 +60,9 @@ class SelfCheckForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.scheme_obj = scheme
         self.today = today
-        self.fields["scheme"].widget.choices = [(s.code, f"{s.name}（{s.document_number}）") for s in schemes]
+        self.fields["scheme"].widget.choices = [
+            (s.code, f"{s.display_name}（{s.document_number}）") for s in schemes
+        ]
         self.fields["scheme"].initial = scheme.code
         # Another scheme needs other figures: fetch the whole page for it, keeping what was typed.
         self.fields["scheme"].widget.attrs.update(
@@ -154,20 +157,23 @@ class SelfCheckForm(BootstrapFormMixin, forms.Form):
     # -- checking --
 
     def _number(self, name: str, spec: FigureSpec) -> tuple[Decimal | None, str | None]:
-        """One typed figure (shares without their "%"); negative numbers pass, for the check to name."""
+        """One typed figure; negative numbers pass, for the check to name. A share is typed into a
+        field labelled "%", so "30" and "30%" are both 30 % and come back as the fraction 0.3
+        (``figures.percent_typed``, on the platform's one rule for shares)."""
         text = str(self.data.get(name) or "").strip()
-        if spec.share:
-            text = text.rstrip("%％").strip()
         problems = Problems()
-        value = parsing.number(text, name, problems, label=spec.label, places=_PLACES, minimum=None)
+        if spec.share:
+            value = figures.percent_typed(text, name, problems, label=spec.label)
+        else:
+            value = parsing.number(text, name, problems, label=spec.label, places=_PLACES, minimum=None)
         if name in problems:
             return None, problems.by_field[name][0]
         return value, None
 
     def raw_figures(self) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        """The typed figures as the check takes them (shares typed in % become fractions), and the
-        problems only the page can see (text that is no number, a share above 100%)."""
-        figures: dict[str, Any] = {}
+        """The typed figures as the check takes them (shares typed in % come back as fractions), and
+        the problems only the page can see (text that is no number, a share outside 0–100 %)."""
+        found: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
         for fi in self.figure_inputs:
             spec = fi.spec
@@ -192,26 +198,14 @@ class SelfCheckForm(BootstrapFormMixin, forms.Form):
                         )
                     )
                     continue
-                figures[spec.name] = given
+                found[spec.name] = given
             elif values[0] is not None:
-                value = values[0]
-                if spec.share:
-                    if not Decimal(0) <= value <= Decimal(100):
-                        problems.append(
-                            (
-                                spec.name,
-                                _("%(label)s应为 0 到 100 之间的百分数，收到“%(raw)s”。")
-                                % {"label": spec.label, "raw": _plain(value)},
-                            )
-                        )
-                        continue
-                    value = value / Decimal(100)
-                figures[spec.name] = value
-        return figures, problems
+                found[spec.name] = values[0]
+        return found, problems
 
     def run_check(self) -> EligibilityResult | None:
         """The result, or None with the problems on the form (beside their fields and in a list)."""
-        figures, page_problems = self.raw_figures()
+        found, page_problems = self.raw_figures()
         problems: list[tuple[str, str]] = list(page_problems)
         raw_on = str(self.data.get("on") or "").strip()
         on = self.today
@@ -227,7 +221,8 @@ class SelfCheckForm(BootstrapFormMixin, forms.Form):
                 self.scheme_obj,
                 district_code=str(self.data.get("district") or ""),
                 on=on,
-                raw_figures=figures,
+                raw_figures=found,
+                shares_typed_in_percent=True,
             )
         except EligibilityInputError as error:
             for name, message in error.problems:
@@ -247,7 +242,3 @@ def _figure_of(field_name: str, inputs: list[FigureInput]) -> str:
 
 def _field_of(figure: str, inputs: list[FigureInput]) -> str:
     return next((fi.names[0] for fi in inputs if fi.spec.name == figure), figure)
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")

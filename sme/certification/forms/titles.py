@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from sme.core.forms import BootstrapFormMixin
 from sme.core.uploads import DEFAULT_KINDS, accept_attribute, describe_kinds
 
+from .. import names
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -35,7 +37,7 @@ class ScoreFieldsMixin:
         for item in items:
             maximum = Decimal(str(item["max_score"]))
             self.fields[score_field_name(item["key"])] = forms.DecimalField(
-                label=item["label"],
+                label=names.local(item),
                 min_value=Decimal(0),
                 max_value=maximum,
                 max_digits=5,

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sme.core.models import TimeStampedModel
 
+from .. import names
+
 
 class SchemeLevel(models.TextChoices):
     NATIONAL = "national", _("国家级")
@@ -36,7 +38,13 @@ class Scheme(TimeStampedModel):
     version = models.PositiveIntegerField(_("版本"), default=1)
     is_current = models.BooleanField(_("现行版本"), default=True)
     name = models.CharField(_("认定办法名称"), max_length=200)
+    name_en = models.CharField(
+        _("认定办法名称（英文释义）"), max_length=300, blank=True, help_text=_("英文界面在中文名称后显示")
+    )
     title = models.CharField(_("授予称号"), max_length=100)
+    title_en = models.CharField(
+        _("授予称号（英文释义）"), max_length=200, blank=True, help_text=_("英文界面在中文称号后显示")
+    )
     level = models.CharField(_("级别"), max_length=16, choices=SchemeLevel.choices)
     issuing_authority = models.CharField(_("发布机关"), max_length=100)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
@@ -66,6 +74,11 @@ class Scheme(TimeStampedModel):
     )
     validity_years = models.PositiveSmallIntegerField(_("有效期（年）"), default=3)
     rereview_years = models.PositiveSmallIntegerField(_("复核周期（年）"), default=3)
+    rereview_grace_days = models.PositiveSmallIntegerField(
+        _("复核宽限期（天）"),
+        default=30,
+        help_text=_("有效期届满后，复核材料仍未报送的，宽限期满由平台定时任务将称号标记为已过期"),
+    )
     annual_summary_due = models.CharField(
         _("年度工作总结报送期限（月-日）"),
         max_length=5,
@@ -112,11 +125,26 @@ class Scheme(TimeStampedModel):
     def in_force(self, on: dt.date) -> bool:
         return self.effective_from <= on and (self.effective_until is None or on < self.effective_until)
 
+    @property
+    def display_name(self) -> str:
+        """The scheme's official name; in English followed by its gloss."""
+        return names.official(self.name, self.name_en)
+
+    @property
+    def display_title(self) -> str:
+        """The title it grants; in English followed by its gloss."""
+        return names.official(self.title, self.title_en)
+
     def material(self, key: str) -> dict[str, Any] | None:
         return next((m for m in self.materials if m.get("key") == key), None)
 
+    def material_label(self, key: str) -> str:
+        """A material's name in the reader's language (its slot key for one the scheme no longer lists)."""
+        return names.local(self.material(key)) or key
+
     def category_labels(self, keys: list[str]) -> list[str]:
-        by_key = {c["key"]: c["label"] for c in self.categories}
+        """The categories' names in the reader's language, in the order of ``keys``."""
+        by_key = {c["key"]: names.local(c) for c in self.categories}
         return [by_key.get(k, k) for k in keys]
 
     def district_deadline(self, year: int) -> dt.date:

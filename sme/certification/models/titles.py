@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from sme.core.files import StoredFile
 from sme.core.models import TimeStampedModel
 
+from .. import names
 from .applications import Application
 from .schemes import Scheme
 
@@ -79,6 +80,12 @@ class Certification(TimeStampedModel):
     @property
     def in_force(self) -> bool:
         return self.status in IN_FORCE
+
+    @property
+    def display_title(self) -> str:
+        """The title as granted; in English followed by the scheme's gloss of it."""
+        gloss = self.scheme.title_en if self.title == self.scheme.title else ""
+        return names.official(self.title, gloss)
 
     @property
     def revocation_basis_label(self) -> object:

@@ -11,6 +11,7 @@ own rows: its eligibility, what still stops its submission, its snapshot for rev
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -28,7 +29,7 @@ from sme.organizations.models import (
 )
 from sme.organizations.permissions import jurisdiction_district_ids
 
-from .. import eligibility, figures, measured
+from .. import eligibility, figures, measured, names
 from ..models import (
     Application,
     ApplicationRevision,
@@ -180,6 +181,48 @@ def materials_of(application: Application, *, current_only: bool = False) -> lis
     return list(qs.filter(is_current=True) if current_only else qs)
 
 
+@dataclass(frozen=True)
+class MaterialSlot:
+    """One material of the scheme's list (第八条), with the files uploaded in its slot."""
+
+    key: str
+    label: str  # as the scheme data names the material
+    article: str
+    provided_by: str  # upload, form (the report itself) or declaration
+    required: bool
+    current: Material | None = None
+    past: list[Material] = field(default_factory=list)  # earlier versions, newest first
+
+
+def material_slots(application: Application) -> list[MaterialSlot]:
+    """The scheme's materials in its own order (第八条's list), each with its current file and
+    earlier versions; files in a slot the scheme no longer lists come last, named by their slot.
+    One query."""
+    by_slot: dict[str, list[Material]] = {}
+    for m in materials_of(application):
+        by_slot.setdefault(m.slot, []).append(m)
+    slots: list[MaterialSlot] = []
+    for spec in application.scheme.materials:
+        files = by_slot.pop(str(spec.get("key")), [])
+        slots.append(_slot(spec, files))
+    for key, files in by_slot.items():
+        slots.append(_slot({"key": key, "label": key, "provided_by": "upload"}, files))
+    return slots
+
+
+def _slot(spec: dict[str, Any], files: list[Material]) -> MaterialSlot:
+    current = next((m for m in files if m.is_current), None)
+    return MaterialSlot(
+        key=str(spec.get("key")),
+        label=names.local(spec) or str(spec.get("key")),
+        article=names.local(spec, "article"),
+        provided_by=str(spec.get("provided_by", "upload")),
+        required=bool(spec.get("required")),
+        current=current,
+        past=[m for m in files if m is not current],
+    )
+
+
 def revisions_of(application: Application) -> list[ApplicationRevision]:
     return list(application.revisions.order_by("number"))
 
@@ -219,7 +262,9 @@ def figures_from_application(application: Application, on: dt.date | None = None
 def eligibility_of(application: Application, on: dt.date | None = None) -> eligibility.EligibilityResult:
     """The scheme's check on the report's figures; missing figures raise EligibilityInputError."""
     raw = figures_from_application(application, on)
-    parsed = eligibility.parse_figures(application.scheme.criteria, figures.as_json_numbers(raw))
+    parsed = eligibility.parse_figures(
+        application.scheme.criteria, figures.as_json_numbers(raw), shares_typed_in_percent=True
+    )
     return eligibility.evaluate(application.scheme, district=application.district, figures=parsed)
 
 
@@ -231,9 +276,15 @@ def window_problem(scheme: Scheme, today: dt.date) -> str | None:
     if inside:
         return None
     return _("本办法的申报时间为每年%(opens)s至%(closes)s，当前不在申报期内。") % {
-        "opens": opens.replace("-", "月") + "日",
-        "closes": closes.replace("-", "月") + "日",
+        "opens": _month_day(opens),
+        "closes": _month_day(closes),
     }
+
+
+def _month_day(text: str) -> str:
+    """A scheme's "MM-DD" as a day of the year is written: 3月31日."""
+    month, day = (int(part) for part in text.split("-"))
+    return _("%(month)s月%(day)s日") % {"month": month, "day": day}
 
 
 def submission_problems(application: Application, today: dt.date | None = None) -> dict[str, list[str]]:
@@ -261,7 +312,7 @@ def submission_problems(application: Application, today: dt.date | None = None) 
     for spec in application.scheme.materials:
         if spec.get("provided_by") == "upload" and spec.get("required") and spec["key"] not in current:
             problems.setdefault(f"materials.{spec['key']}", []).append(
-                _("请上传「%(label)s」。") % {"label": spec["label"]}
+                _("请上传「%(label)s」。") % {"label": names.local(spec)}
             )
     try:
         result = eligibility_of(application, today)
@@ -289,7 +340,7 @@ def eligibility_panel(application: Application, raw: dict[str, Any] | None = Non
         if raw is None:
             result = eligibility_of(application)
         else:
-            parsed = eligibility.parse_figures(application.scheme.criteria, raw)
+            parsed = eligibility.parse_figures(application.scheme.criteria, raw, shares_typed_in_percent=True)
             result = eligibility.evaluate(application.scheme, district=application.district, figures=parsed)
     except eligibility.EligibilityInputError as error:
         return {"result": None, "missing": [message for _name, message in error.problems]}

@@ -1,5 +1,6 @@
 """The public register of certified platforms (第十二条): its filters, a platform's address and the
-titles a filter selects. Public: no user scope; the register lists titles in force only."""
+titles a filter selects. Public: no user scope; the register lists titles in force unless asked for
+the expired or revoked ones."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sme.regions import selectors as region_selectors
 from sme.regions.models import Zone, ZoneMembership
 
-from ..models import IN_FORCE, Certification, Scheme
+from .. import names
+from ..models import IN_FORCE, Certification, CertificationStatus, Scheme
 
 ZONE_CACHE_SECONDS = 600
 CHOICES_CACHE_SECONDS = 300
@@ -32,6 +35,8 @@ REGISTER_COLUMNS = (
     "organization__name",
     "scheme__code",
     "scheme__categories",
+    "scheme__title",
+    "scheme__title_en",
 )
 
 
@@ -43,10 +48,14 @@ def register(
     scheme_code: str = "",
     year: int | None = None,
     include_inactive: bool = False,
+    status: str = "",
 ) -> QuerySet[Certification]:
-    """The public register (第十二条): titles in force, newest first."""
+    """The public register (第十二条): titles in force, newest first. ``status`` asks for titles no
+    longer in force instead (``expired``, ``revoked``) or for every title (``all``)."""
     qs = Certification.objects.select_related("district", "scheme", "organization")
-    if not include_inactive:
+    if status in (CertificationStatus.EXPIRED, CertificationStatus.REVOKED):
+        qs = qs.filter(status=status)
+    elif not include_inactive and status != "all":
         qs = qs.filter(status__in=IN_FORCE)
     if district_id:
         qs = qs.filter(district_id=district_id)
@@ -96,7 +105,7 @@ def category_labels(certification: Certification) -> list[str]:
     for item in certification.categories or []:
         if isinstance(item, dict):
             if item.get("label"):
-                labels.append(str(item["label"]))
+                labels.append(names.local(item))
             elif item.get("key"):
                 keys.append(str(item["key"]))
         else:
@@ -170,20 +179,23 @@ class RegisterChoices:
 def register_choices() -> RegisterChoices:
     """Cached for a few minutes (four queries saved on every page of a public, busy list): a new
     scheme or a first title in a new year shows in the filters within ``CHOICES_CACHE_SECONDS``."""
-    key = f"certification:register-choices:{region_selectors.data_version()}"
+    # Per language: the scheme and category names are the reader's.
+    key = f"certification:register-choices:{region_selectors.data_version()}:{get_language()}"
     cached = cache.get(key)
     if isinstance(cached, RegisterChoices):
         return cached
-    schemes = list(Scheme.objects.current().order_by("-level", "code").only("code", "name", "categories"))
+    schemes = list(
+        Scheme.objects.current().order_by("-level", "code").only("code", "name", "name_en", "categories")
+    )
     categories: dict[str, str] = {}
     for s in schemes:
         for c in s.categories:
-            categories.setdefault(str(c.get("key")), str(c.get("label", c.get("key"))))
+            categories.setdefault(str(c.get("key")), names.local(c) or str(c.get("key")))
     span = Certification.objects.aggregate(first=Min("granted_on"), last=Max("granted_on"))
     choices = RegisterChoices(
         districts=[(r.key, r.name, r.pk) for r in region_selectors.districts()],
         zone_groups=zone_groups(),
-        schemes=[(s.code, s.name) for s in schemes],
+        schemes=[(s.code, s.display_name) for s in schemes],
         categories=list(categories.items()),
         years=list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else [],
     )

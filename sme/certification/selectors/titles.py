@@ -29,6 +29,7 @@ from ..models import (
     AnnualSummary,
     Certification,
     CertificationStatus,
+    ReReview,
     ReReviewStatus,
     Scheme,
     SchemeLevel,
@@ -162,6 +163,43 @@ def rereview_can_open_on(certification: Certification, today: dt.date) -> bool:
     return rereview_opens_on(certification) <= today <= certification.valid_until
 
 
+def grace_ends_on(certification: Certification) -> dt.date:
+    """The last day a title under re-review stays in force after ``valid_until`` while its re-review
+    has not been filed (the scheme's ``rereview_grace_days``)."""
+    return certification.valid_until + dt.timedelta(days=certification.scheme.rereview_grace_days)
+
+
+# A re-review in these statuses has been filed: the officers hold it, and the title waits for them.
+REREVIEW_FILED = (ReReviewStatus.SUBMITTED, ReReviewStatus.DISTRICT_REVIEWED)
+
+
+def rereview_filed(certification: Certification) -> bool:
+    """Whether the current cycle's re-review has been filed and waits for the district or the city."""
+    return certification.rereviews.filter(
+        cycle_ends_on=certification.valid_until, status__in=REREVIEW_FILED
+    ).exists()
+
+
+def stalled_rereviews(today: dt.date) -> list[Certification]:
+    """Titles under re-review whose grace period ended before ``today`` with the re-review still not
+    filed: the daily job expires them."""
+    candidates = (
+        Certification.objects.filter(status=CertificationStatus.REREVIEW, valid_until__lt=today)
+        .select_related("scheme")
+        .exclude(
+            Exists(
+                ReReview.objects.filter(
+                    certification_id=OuterRef("pk"),
+                    cycle_ends_on=OuterRef("valid_until"),
+                    status__in=REREVIEW_FILED,
+                )
+            )
+        )
+        .order_by("valid_until", "id")
+    )
+    return [c for c in candidates if grace_ends_on(c) < today]
+
+
 def revocations() -> QuerySet[Certification]:
     """Revoked titles for the public announcements (第十四条、第十五条), newest first."""
     return (
@@ -196,10 +234,26 @@ class PublicEvent:
     detail: str = ""
 
 
+def _expiry_event(certification: Certification) -> PublicEvent:
+    """When and why the title expired: at ``valid_until``; or, when its re-review was opened but never
+    filed, on the first day after the scheme's grace period (the day the daily job marks it)."""
+    stalled = certification.rereviews.filter(cycle_ends_on=certification.valid_until).exists()
+    if not stalled:
+        return PublicEvent(certification.valid_until, "expired", _("有效期届满，未经复核确认，称号失效"))
+    grace_end = grace_ends_on(certification)
+    return PublicEvent(
+        grace_end + dt.timedelta(days=1),
+        "expired",
+        _("复核材料未在宽限期内报送，称号过期"),
+        _("有效期至 %(until)s，复核宽限期至 %(grace_end)s")
+        % {"until": long_date(certification.valid_until), "grace_end": long_date(grace_end)},
+    )
+
+
 def certification_history(certification: Certification) -> list[PublicEvent]:
     """The public events of a title, oldest first: grant, yearly summaries reported, re-review and
     spot-check results, revocation (with its basis and reason) or expiry. Internal steps (drafts,
-    returns, scores, findings) are not public. Three queries."""
+    returns, scores, findings) are not public. Three queries (four for a title that expired)."""
     events = [
         PublicEvent(
             certification.granted_on,
@@ -251,8 +305,6 @@ def certification_history(certification: Certification) -> list[PublicEvent]:
             )
         )
     elif certification.status == CertificationStatus.EXPIRED:
-        events.append(
-            PublicEvent(certification.valid_until, "expired", _("有效期届满，未经复核确认，称号失效"))
-        )
+        events.append(_expiry_event(certification))
     order = {"granted": 0, "summary": 1}
     return sorted(events, key=lambda e: (e.on, order.get(e.kind, 2)))

@@ -28,6 +28,7 @@ SCHEME_COPIED_FIELDS = (
     "notice_day_one_is_publication_day",
     "validity_years",
     "rereview_years",
+    "rereview_grace_days",
     "annual_summary_due",
     "criteria",
     "categories",

@@ -169,15 +169,29 @@ def _after_revoke(certification: Certification) -> None:
 
 
 def _after_expire(certification: Certification) -> None:
-    _tell_title(
-        certification,
-        msg(
+    """The holder, the district and the deciding authority are told; a title whose re-review was
+    opened but never filed says so, with the grace period it had."""
+    stalled = certification.rereviews.filter(cycle_ends_on=certification.valid_until).exists()
+    if stalled:
+        body = msg(
+            "有效期至%(until)s；复核材料在宽限期（至%(grace_end)s）内未报送，称号已过期。",
+            until=certification.valid_until,
+            grace_end=selectors.grace_ends_on(certification),
+        )
+    else:
+        body = msg("有效期至%(until)s，期满未经复核确认。", until=certification.valid_until)
+    notify(
+        people.title_managers(certification)
+        + people.district_officers(certification)
+        + people.deciders(certification.scheme),
+        title=msg(
             "「%(name)s」的「%(title)s」称号已过期",
             name=certification.platform_name,
             title=certification.title,
         ),
-        msg("有效期至%(until)s，期满未经复核确认。", until=certification.valid_until),
-        people.certification_url(certification),
+        body=body,
+        url=people.certification_url(certification),
+        event="certification",
     )
 
 
@@ -274,5 +288,7 @@ def certification_revoke(*, actor: Any, certification: Certification, reason: st
 
 
 def certification_expire(*, certification: Certification, actor: Any = None) -> Certification:
-    """Mark an active title whose ``valid_until`` has passed without a re-review as expired (the job)."""
+    """Mark a title expired (the job): an active one whose ``valid_until`` has passed without a
+    re-review, or one under re-review whose re-review was still not filed when the scheme's grace
+    period after ``valid_until`` ended (the row's guard, ``guards.validity_ended``)."""
     return certification_transition(actor=actor, certification=certification, action="expire")

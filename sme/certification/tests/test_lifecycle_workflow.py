@@ -58,6 +58,7 @@ CERTIFICATION_ALLOWED = {
     ("active", "revoke"): {"city_officer"},
     ("rereview", "revoke"): {"city_officer"},
     ("active", "expire"): {"system"},
+    ("rereview", "expire"): {"system"},  # its re-review never filed, the grace period over
 }
 REREVIEW_ALLOWED = {
     ("draft", "submit"): {"applicant"},
@@ -169,7 +170,8 @@ def _assert_refused(exc_info: pytest.ExceptionInfo, expected: type[Exception]) -
     list(itertools.product(CertificationStatus.values, list(CERTIFICATION_TARGET), ACTORS)),
 )
 def test_certification_table(status, action, actor, cast, django_capture_on_commit_callbacks):
-    valid_until = TODAY - dt.timedelta(days=1) if action == "expire" else TODAY + dt.timedelta(days=60)
+    # For expire: past valid_until and past the scheme's 30 days' grace for an unfiled re-review.
+    valid_until = TODAY - dt.timedelta(days=31) if action == "expire" else TODAY + dt.timedelta(days=60)
     cert = lf.certification(cast["organization"], status=status, valid_until=valid_until)
     if action == "confirm":  # the guard: this cycle's re-review is confirmed
         lf.rereview(cert, status=ReReviewStatus.CONFIRMED)

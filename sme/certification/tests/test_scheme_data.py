@@ -99,9 +99,27 @@ def test_lists_have_unique_keys_and_the_format(data):
         keys = [row["key"] for row in data[name]]
         assert len(keys) == len(set(keys)), name
     for row in data["categories"]:
-        assert set(row) == {"key", "article", "label", "description"}
+        assert set(row) == {
+            "key",
+            "article",
+            "article_en",
+            "label",
+            "label_en",
+            "description",
+            "description_en",
+        }
     for row in data["materials"]:
-        assert set(row) == {"key", "article", "label", "provided_by", "required", "help"}
+        assert set(row) == {
+            "key",
+            "article",
+            "article_en",
+            "label",
+            "label_en",
+            "provided_by",
+            "required",
+            "help",
+            "help_en",
+        }
         assert row["provided_by"] in {"form", "upload", "declaration"}
         assert isinstance(row["required"], bool)
     assert [m["provided_by"] for m in data["materials"]].count("form") == 1
@@ -114,8 +132,8 @@ def test_the_scoring_forms_add_up_to_100(data):
     assert sum(i["max_score"] for i in annual["items"]) == 100
     assert 0 < expert["pass_average"] <= 100 and 0 < annual["pass_score"] <= 100
     for form in (expert, annual):
-        assert "默认" in form["note"]
-        assert all(set(i) == {"key", "label", "max_score"} for i in form["items"])
+        assert "默认" in form["note"] and "default" in form["note_en"]
+        assert all(set(i) == {"key", "label", "label_en", "max_score"} for i in form["items"])
         assert len({i["key"] for i in form["items"]}) == len(form["items"])
 
 
@@ -224,3 +242,22 @@ def test_migrate_loads_both_as_current_versions():
 @pytest.mark.django_db
 def test_loading_the_files_again_changes_nothing():
     assert loader.load_files(list(FILES.values())) == 0
+
+
+def test_every_name_we_give_has_its_english_and_official_names_a_gloss(data):
+    """Data carries both names where they are ours to name; official names keep their Chinese, with an
+    English gloss beside it (names.py shows the one the reader reads)."""
+    assert data["name_en"] and data["title_en"]
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in data["title_en"])
+    for name in ("criteria", "categories", "materials"):
+        for row in data[name]:
+            for key in ("label", "article"):
+                english = row.get(f"{key}_en", "")
+                assert english and english != row[key], (name, row["key"], key)
+                assert not any("\u4e00" <= ch <= "\u9fff" for ch in english), (name, row["key"], english)
+    for c in data["criteria"]:
+        assert c["description_en"]
+        if c["kind"] != "judgement":
+            assert c["unit_en"] and (c["unit_en"] == "%") == (c["unit"] == "%"), c["key"]
+    for form in (data["expert_form"], data["annual_form"]):
+        assert all(i["label_en"] for i in form["items"])

@@ -1,5 +1,7 @@
 """Downloads of certification documents for those who may see them: an application's dossier (PDF)
-and the officers' Excel export. Each download of restricted data is audited."""
+and the officers' Excel export. Each download of restricted data is audited, and each is sent under
+its Chinese name as RFC 5987 ``filename*`` (Django's ``content_disposition_header``, which
+``FileResponse(filename=…)`` uses too)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,15 @@ from sme.core.messages import msg
 from sme.core.pdf import PDF_CONTENT_TYPE
 from sme.core.typing import AuthenticatedRequest
 
-from ..documents import EXPORT_LIMIT, XLSX_CONTENT_TYPE, applications_xlsx, dossier_pdf
+from ..documents import (
+    EXPORT_LIMIT,
+    XLSX_CONTENT_TYPE,
+    applications_xlsx,
+    content_disposition,
+    dossier_file_name,
+    dossier_pdf,
+    export_file_name,
+)
 from ..selectors import applications as selectors
 
 
@@ -32,7 +42,7 @@ def application_dossier(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         summary=msg("下载申报材料汇编（PDF）"),
     )
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="dossier-{application.reference}.pdf"'
+    response["Content-Disposition"] = content_disposition(dossier_file_name(application), attachment=True)
     return response
 
 
@@ -66,6 +76,6 @@ def applications_export(request: AuthenticatedRequest) -> FileResponse:
     return FileResponse(
         export.file,
         as_attachment=True,
-        filename=f"certification-applications-{clock.today():%Y%m%d}.xlsx",
+        filename=export_file_name(clock.today()),
         content_type=XLSX_CONTENT_TYPE,
     )

@@ -88,9 +88,11 @@ def platform_certificate(request: HttpRequest, key: str) -> HttpResponse:
     if pdf is None:
         pdf = documents.certificate_pdf(certification)
         cache.set(cache_key, pdf, timeout=CERTIFICATE_CACHE_SECONDS)
+    # Inline: the public page offers it to view and check; saved, it keeps its Chinese name (RFC 5987).
     response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
-    name = f"certificate-{selectors.platform_key(certification)}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = documents.content_disposition(
+        documents.certificate_file_name(certification), attachment=False
+    )
     return response
 
 

@@ -19,7 +19,7 @@ from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 from sme.core.workflow import history
 
-from .. import figures
+from .. import figures, names
 from ..forms.reviews import scores_from_post
 from ..forms.titles import ReasonForm, ReReviewForm, ScoreForm, score_field_map
 from ..models import CertificationStatus, ReReview, ReReviewStatus
@@ -79,7 +79,7 @@ def _rereview_page(
         return_form = ReasonForm()
     rows = [
         {
-            "label": item["label"],
+            "label": names.local(item),
             "max": item["max_score"],
             "self": rereview.self_evaluation.get(item["key"], ""),
             "district": rereview.district_scores.get(item["key"], ""),

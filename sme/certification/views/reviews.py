@@ -19,6 +19,7 @@ from sme.core.errors import InvalidInput, ServiceError
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
 
+from .. import names
 from ..forms.applications import FiguresInput
 from ..forms.reviews import ConflictDeclareForm, ExpertAssignForm, QueueFilterForm, scores_from_post
 from ..models import ApplicationStatus, Scheme
@@ -130,19 +131,20 @@ def expert_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "items": [
                 {
                     **item,
+                    "label": names.local(item),
                     "value": values.get(item["key"], ""),
                     "errors": errors.get(f"scores.{item['key']}", []),
                 }
                 for item in items
             ],
-            "form_note": form_spec.get("note", ""),
+            "form_note": names.local(form_spec, "note"),
             "comment": comment,
             # Other experts' scores stay hidden until everyone has scored.
             "others": [r for r in all_reviews if r.pk != review.pk] if everyone_scored else None,
             "years": FiguresInput(None, application, []).year_rows(),
             "categories": application.scheme.category_labels(application.categories),
             "eligibility": application_selectors.eligibility_panel(application),
-            "materials": application_selectors.materials_of(application, current_only=True),
+            "material_slots": application_selectors.material_slots(application),
         },
     )
 
