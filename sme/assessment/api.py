@@ -87,8 +87,11 @@ def instrument_tree(q: Questionnaire, instrument: Instrument) -> dict[str, Any]:
                                 ],
                                 "bands": [
                                     {
-                                        "from": _fig(b.threshold.bound),
-                                        "inclusive": b.threshold.inclusive,
+                                        "interval": b.interval.as_text(),
+                                        "from": _fig(b.interval.lower),
+                                        "inclusive": not b.interval.lower_open,
+                                        "to": _fig(b.interval.upper),
+                                        "to_inclusive": not b.interval.upper_open,
                                         "points": _fig(b.points),
                                         "label": b.label,
                                     }
@@ -156,8 +159,13 @@ class OptionSerializer(serializers.Serializer):
 
 
 class BandSerializer(serializers.Serializer):
+    interval = serializers.CharField(
+        help_text="按工信部评测系统的写法，如 (10%, 20%]：圆括号不含该端点，方括号含该端点"
+    )
     # "from" is a Python keyword: declared below.
-    inclusive = serializers.BooleanField()
+    inclusive = serializers.BooleanField(help_text="下限是否含本数")
+    to = serializers.CharField(help_text="比例上限（0–1）")
+    to_inclusive = serializers.BooleanField(help_text="上限是否含本数")
     points = serializers.CharField()
     label = serializers.CharField()
 

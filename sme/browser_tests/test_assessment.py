@@ -118,8 +118,8 @@ def test_enterprise_takes_the_miit_assessment(page: Page, screenshot, enterprise
     item(page, "management_mechanism").get_by_label("明确数字化转型的分管领导或负责部门").check()  # 1.875
     item(page, "talent").get_by_label("配备专职的信息化或数字化人员").check()
     item(page, "talent").get_by_label("定期组织员工数字技能培训").check()  # 3
-    page.get_by_label("近一年数字化投入（万元）").fill("50")
-    page.get_by_label("近一年营业收入（万元）").fill("2000")  # 2.5 % → 1–3 % band: 3.75
+    page.get_by_label("近三年年均数字化投入（万元）").fill("500")
+    page.get_by_label("近三年年均营业收入（万元）").fill("2000")  # 25 % → (20%, 40%]: 3.75
     page.get_by_test_id("go-next").click()
 
     # Page 4, 数字化成效; then to the pledge.
