@@ -74,7 +74,6 @@ def instrument_tree(q: Questionnaire, instrument: Instrument) -> dict[str, Any]:
                                 "kind": i.kind,
                                 "text": i.text,
                                 "help": i.help,
-                                "note": i.note,
                                 "points": _fig(i.points),
                                 "options": [
                                     {
@@ -115,7 +114,6 @@ def instrument_tree(q: Questionnaire, instrument: Instrument) -> dict[str, Any]:
                 "effective_from": r.effective_from,
                 "effective_to": r.effective_to,
                 "unconfirmed": r.unconfirmed,
-                "note": r.note,
                 "levels": [
                     {
                         "key": lv.key,
@@ -180,7 +178,6 @@ class ItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["single", "multi", "ratio", "trend", "scenario"])
     text = serializers.CharField()
     help = serializers.CharField()
-    note = serializers.CharField()
     points = serializers.CharField()
     options = OptionSerializer(many=True)
     bands = BandSerializer(many=True)
@@ -232,8 +229,7 @@ class LevelRuleSerializer(serializers.Serializer):
     name = serializers.CharField()
     effective_from = serializers.DateField(allow_null=True)
     effective_to = serializers.DateField(allow_null=True)
-    unconfirmed = serializers.BooleanField(help_text="规则未经核实（界面会提示）")
-    note = serializers.CharField()
+    unconfirmed = serializers.BooleanField(help_text="规则尚未与官方文件核对")
     levels = LevelSerializer(many=True)
 
 

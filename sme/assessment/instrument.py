@@ -112,7 +112,9 @@ class Item:
     text: str
     points: Decimal  # the most this item can give
     help: str = ""
-    note: str = ""  # e.g. an unconfirmed band boundary, shown beside the question
+    # For administrators only (where a rule comes from, what is still to be checked): kept in the
+    # data and the admin, never shown to enterprises.
+    internal_note: str = ""
     options: tuple[Option, ...] = ()
     bands: tuple[Band, ...] = ()  # ratio items, ascending
     numerator_label: str = ""
@@ -123,6 +125,16 @@ class Item:
 
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
+
+    @property
+    def edge_example(self) -> tuple[str, str] | None:
+        """For a ratio item, ``("10%", "[0, 10%]")``: its first inner edge and the band that takes
+        it in, so the page can say where a rate exactly on an edge goes."""
+        if len(self.bands) < 2:
+            return None
+        below, above = self.bands[0], self.bands[1]
+        edge = fmt(below.interval.upper * HUNDRED) + "%"
+        return edge, above.label if below.interval.upper_open else below.label
 
     @property
     def exclusive_key(self) -> str:
@@ -192,7 +204,7 @@ class LevelRule:
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     unconfirmed: bool = False
-    note: str = ""
+    internal_note: str = ""  # for administrators only, as on an item
 
     def in_force(self, on: dt.date) -> bool:
         return (self.effective_from is None or self.effective_from <= on) and (
@@ -372,7 +384,7 @@ def _item(row: Mapping[str, Any], dimension: str, sub_dimension: str) -> Item:
         text=row["text"],
         points=tidy(most),
         help=row.get("help", ""),
-        note=row.get("note", ""),
+        internal_note=row.get("internal_note", ""),
         options=options,
         bands=bands,
         numerator_label=row.get("numerator_label", ""),
@@ -411,7 +423,7 @@ def level_rule_from_data(row: Mapping[str, Any], where: str) -> LevelRule:
         effective_from=_date(row.get("effective_from")),
         effective_to=_date(row.get("effective_to")),
         unconfirmed=bool(row.get("unconfirmed", False)),
-        note=row.get("note", ""),
+        internal_note=row.get("internal_note", ""),
     )
 
 

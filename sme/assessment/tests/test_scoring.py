@@ -126,7 +126,7 @@ def test_miit_item_weights_match_standards():
 
 def test_miit_level_rule_is_the_2022_bands_marked_unconfirmed():
     rule = MIIT.level_rule_on(TODAY)
-    assert rule.unconfirmed and rule.note
+    assert rule.unconfirmed and "尚未核实" in rule.internal_note
     assert [(lv.label, lv.threshold.bound) for lv in rule.levels] == [
         ("一级", 20),
         ("二级", 40),
