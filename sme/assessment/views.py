@@ -283,7 +283,13 @@ def report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _audit_view(request, response, "pdf")
     pdf = render_pdf(
         "assessment/report_pdf.html",
-        {"report": data, "response": response, "generated_at": timezone.localtime(clock.now())},
+        {
+            "report": data,
+            "response": response,
+            "generated_at": timezone.localtime(clock.now()),
+            # links in the PDF (to the catalogue's categories) must be absolute
+            "site_url": request.build_absolute_uri("/").rstrip("/"),
+        },
     )
     result = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
     stamp = timezone.localtime(response.submitted_at).strftime("%Y%m%d") if response.submitted_at else ""

@@ -155,7 +155,7 @@ def test_enterprise_takes_the_miit_assessment(page: Page, screenshot, enterprise
     assert box is not None and box["width"] > 200 and box["height"] > 200
     assert drawn_pixels(page) > 5000, "the radar chart is blank"
     expect(page.get_by_test_id("peer-district")).to_contain_text("不足5家")
-    expect(page.get_by_test_id("recommendations")).to_contain_text("数字化转型诊断与规划咨询")
+    expect(page.get_by_test_id("recommendations")).to_contain_text("发展战略咨询")
     screenshot("report")
     done = AssessmentResponse.objects.get()
     assert (done.status, str(done.total), done.level_label) == ("submitted", "52.675", "二级")

@@ -299,8 +299,8 @@ def test_report_shows_level_chart_changes_and_recommendations(client, enterprise
     assert 'data-testid="level-rule"' in html and "待核实" not in html  # notes stay in the admin
     # the two weakest: 数字化基础 (20 %) and 数字化管理 (25 %; the scenario dimension ties but sorts after)
     recommended = re.findall(r'data-testid="category-([\w-]+)"', html)
-    assert "it-infrastructure" in recommended and "transformation-consulting" in recommended
-    assert "energy-green" not in recommended
+    assert "it-infrastructure" in recommended and "strategy" in recommended
+    assert "energy-saving" not in recommended
     assert html.count('data-testid="peer-hidden"') == 3
     assert 'src="/static/vendor/echarts/echarts.min.js"' in html
 
