@@ -31,6 +31,11 @@ class AssessmentConfig(AppConfig):
                 "assessment_response.view": _("查看企业评测结果"),
             }
         )
+        from sme.exports import registry as exports
+
+        from .exporting import KIND, LABEL, assessments_table
+
+        exports.register(KIND, LABEL, assessments_table)
         from sme.core import todos
 
         from .loader import load_after_migrate
