@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
+from sme.accounts.models import User
 from sme.assessment.tests.factories import ResponseFactory
 from sme.catalog.models import Service
 from sme.certification.models import Application, Certification, Scheme
@@ -29,14 +30,16 @@ def moment(day: dt.date, hour: int = 10) -> dt.datetime:
 
 def enterprise(district: Region, size_class: str | None = "", **kwargs: Any) -> Organization:
     """An enterprise; ``size_class`` None: no profile at all."""
-    org = OrganizationFactory(district=district, **kwargs)
+    org = cast(Organization, OrganizationFactory(district=district, **kwargs))
     if size_class is not None:
         EnterpriseProfile.objects.create(organization=org, size_class=size_class)
     return org
 
 
 def provider(district: Region, verified: bool = True) -> Organization:
-    return OrganizationFactory(district=district, kind="service_provider", verified=verified)
+    return cast(
+        Organization, OrganizationFactory(district=district, kind="service_provider", verified=verified)
+    )
 
 
 def service(provider_org: Organization, status: str = "published") -> Service:
@@ -65,7 +68,7 @@ def closed_ticket(buyer: Organization, closed_at: dt.datetime, on_time: bool) ->
         ticket_type=TicketType.objects.get(key="general_request"),
         kind="general",
         enterprise=buyer,
-        filed_by=UserFactory(),
+        filed_by=cast(User, UserFactory()),
         subject="咨询",
         description="咨询",
         district_id=buyer.district_id,
@@ -94,7 +97,7 @@ def certification(org: Organization, status: str = "active") -> Certification:
         status="certified",
         reference=f"FIG{n:06d}",
         platform_name=f"{org.name}平台",
-        created_by=UserFactory(),
+        created_by=cast(User, UserFactory()),
     )
     return Certification.objects.create(
         application=application,
