@@ -98,7 +98,7 @@ class FiguresPanel:
                 "parts": [{"name": p.label, "value": float(p.value)} for p in f.parts],
             }
             for f in self.figures
-            if f.chart != registry.NUMBER
+            if f.chart != registry.NUMBER and not (f.chart == registry.SHARE and f.share is None)
         ]
 
 

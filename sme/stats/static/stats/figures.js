@@ -11,11 +11,11 @@
     var names = f.parts.map(function (p) { return p.name; });
     var base = { animation: false, color: PALETTE, tooltip: { trigger: "item", confine: true } };
     if (f.chart === "pie") {
-      base.legend = { bottom: 0, type: "scroll", data: names };
+      base.legend = { bottom: 0, data: names, itemWidth: 10, itemHeight: 10, itemGap: 8, textStyle: { fontSize: 11 } };
       base.series = [{
         type: "pie",
-        radius: ["35%", "65%"],
-        center: ["50%", "42%"],
+        radius: ["30%", "58%"],
+        center: ["50%", "40%"],
         label: { show: false },
         data: f.parts.map(function (p) { return { name: p.name, value: p.value }; })
       }];
@@ -34,7 +34,7 @@
         splitLine: { show: false },
         axisLabel: { show: false },
         pointer: { show: false },
-        detail: { valueAnimation: false, formatter: "{value}%", fontSize: 16, offsetCenter: [0, 0] },
+        detail: { show: false },  // the share is written above the chart
         data: [{ value: f.share === null ? 0 : f.share, name: "" }]
       }];
     } else {
