@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sme.moderation",
     "sme.notifications",
     "sme.exports",
+    "sme.stats",
     "sme.demo",
 ]
 

@@ -1,5 +1,6 @@
-"""The questionnaires are data files (read-only here); level rules can be added or edited, since an
-unconfirmed rule may need correcting without a deploy. Responses are read-only."""
+"""The questionnaires are data files (read-only here, with the internal notes enterprises never see);
+level rules can be added or edited, since an unconfirmed rule may need correcting without a deploy.
+Responses are read-only."""
 
 from __future__ import annotations
 
@@ -13,13 +14,24 @@ from django.utils.translation import gettext as _
 from sme.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .instrument import InstrumentError, level_rule_from_data
-from .models import AssessmentResponse, LevelRule, PeerStat, Questionnaire, VerifiedScore
+from .models import AssessmentResponse, Item, LevelRule, PeerStat, Questionnaire, VerifiedScore
 from .selectors import bump_data_version
 
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(ReadOnlyAdmin):
     list_display = ("name", "code", "version", "effective_from", "effective_to", "max_score")
+
+
+@admin.register(Item)
+class ItemAdmin(ReadOnlyAdmin):
+    """The questions as loaded from the data files, with their internal notes (never shown to
+    enterprises): read-only here, since the files are re-applied on every migrate."""
+
+    list_display = ("text", "key", "questionnaire", "kind", "points", "internal_note")
+    list_filter = ("questionnaire", "kind")
+    list_select_related = ("questionnaire",)
+    search_fields = ("key", "text")
 
 
 class LevelRuleForm(forms.ModelForm):
@@ -34,7 +46,7 @@ class LevelRuleForm(forms.ModelForm):
             "levels",
             "below",
             "unconfirmed",
-            "note",
+            "internal_note",
         )
 
     def clean(self) -> dict[str, Any]:
@@ -81,7 +93,7 @@ class LevelRuleAdmin(AuditedAdmin):
                 "levels",
                 "below",
                 "unconfirmed",
-                "note",
+                "internal_note",
             )
         return ()
 

@@ -74,7 +74,6 @@ def instrument_tree(q: Questionnaire, instrument: Instrument) -> dict[str, Any]:
                                 "kind": i.kind,
                                 "text": i.text,
                                 "help": i.help,
-                                "note": i.note,
                                 "points": _fig(i.points),
                                 "options": [
                                     {
@@ -87,8 +86,11 @@ def instrument_tree(q: Questionnaire, instrument: Instrument) -> dict[str, Any]:
                                 ],
                                 "bands": [
                                     {
-                                        "from": _fig(b.threshold.bound),
-                                        "inclusive": b.threshold.inclusive,
+                                        "interval": b.interval.as_text(),
+                                        "from": _fig(b.interval.lower),
+                                        "inclusive": not b.interval.lower_open,
+                                        "to": _fig(b.interval.upper),
+                                        "to_inclusive": not b.interval.upper_open,
                                         "points": _fig(b.points),
                                         "label": b.label,
                                     }
@@ -112,7 +114,6 @@ def instrument_tree(q: Questionnaire, instrument: Instrument) -> dict[str, Any]:
                 "effective_from": r.effective_from,
                 "effective_to": r.effective_to,
                 "unconfirmed": r.unconfirmed,
-                "note": r.note,
                 "levels": [
                     {
                         "key": lv.key,
@@ -156,8 +157,13 @@ class OptionSerializer(serializers.Serializer):
 
 
 class BandSerializer(serializers.Serializer):
+    interval = serializers.CharField(
+        help_text="按工信部评测系统的写法，如 (10%, 20%]：圆括号不含该端点，方括号含该端点"
+    )
     # "from" is a Python keyword: declared below.
-    inclusive = serializers.BooleanField()
+    inclusive = serializers.BooleanField(help_text="下限是否含本数")
+    to = serializers.CharField(help_text="比例上限（0–1）")
+    to_inclusive = serializers.BooleanField(help_text="上限是否含本数")
     points = serializers.CharField()
     label = serializers.CharField()
 
@@ -172,7 +178,6 @@ class ItemSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["single", "multi", "ratio", "trend", "scenario"])
     text = serializers.CharField()
     help = serializers.CharField()
-    note = serializers.CharField()
     points = serializers.CharField()
     options = OptionSerializer(many=True)
     bands = BandSerializer(many=True)
@@ -224,8 +229,7 @@ class LevelRuleSerializer(serializers.Serializer):
     name = serializers.CharField()
     effective_from = serializers.DateField(allow_null=True)
     effective_to = serializers.DateField(allow_null=True)
-    unconfirmed = serializers.BooleanField(help_text="规则未经核实（界面会提示）")
-    note = serializers.CharField()
+    unconfirmed = serializers.BooleanField(help_text="规则尚未与官方文件核对")
     levels = LevelSerializer(many=True)
 
 

@@ -31,6 +31,31 @@ class AssessmentConfig(AppConfig):
                 "assessment_response.view": _("查看企业评测结果"),
             }
         )
+        from sme.exports import registry as exports
+
+        from .exporting import KIND, LABEL, assessments_table
+
+        exports.register(KIND, LABEL, assessments_table)
+        from sme.core import figures
+
+        figures.register(
+            "assessment.miit_levels",
+            _("数字化水平评测等级（制造业）"),
+            "sme.assessment.figures.miit_levels",
+            order=60,
+            chart=figures.BAR,
+            parts="sme.assessment.figures.miit_level_labels",
+            unit=_("家"),
+        )
+        figures.register(
+            "assessment.dma_levels",
+            _("数字化成熟度评估等级（DMA）"),
+            "sme.assessment.figures.dma_levels",
+            order=61,
+            chart=figures.BAR,
+            parts="sme.assessment.figures.dma_level_labels",
+            unit=_("家"),
+        )
         from sme.core import todos
 
         from .loader import load_after_migrate

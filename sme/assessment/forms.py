@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.accounts.models import Role
 from sme.core.forms import BootstrapFormMixin
 from sme.regions.models import Region
 from sme.regions.selectors import districts
@@ -174,3 +176,40 @@ class ResponseFilterForm(BootstrapFormMixin, forms.Form):
             cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts()
         else:
             del self.fields["district"]
+
+
+def response_filters(user: Any, data: Mapping[str, Any] | None) -> tuple[ResponseFilterForm, dict[str, Any]]:
+    """The officers' list filters read from ``data`` (the list's query parameters), as the list page
+    and its export both read them: the form, and the keyword arguments of
+    ``selectors.officer_response_list`` (empty when a value is not one of the choices)."""
+    from .selectors import response_filter_choices
+
+    codes, levels = response_filter_choices()
+    show_district = user.role == Role.CITY_OFFICER or user.is_platform_admin
+    form = ResponseFilterForm(data or None, questionnaires=codes, levels=levels, show_district=show_district)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    district = cleaned.get("district")
+    return form, {
+        "questionnaire_code": cleaned.get("questionnaire", ""),
+        "level_key": cleaned.get("level", ""),
+        "district_id": district.pk if district else None,
+        "verified": cleaned.get("verified", ""),
+        "q": cleaned.get("q", ""),
+    }
+
+
+def describe_filters(form: ResponseFilterForm) -> str:
+    """The filters in effect, in words: "问卷：…；等级：二级；企业名称含“科技”" ("全部" when none)."""
+    if not form.is_bound or not form.is_valid():
+        return _("全部")
+    parts = []
+    for name in ("questionnaire", "level", "district", "verified"):
+        if name not in form.fields or not form.cleaned_data.get(name):
+            continue
+        field = form.fields[name]
+        value = form.cleaned_data[name]
+        shown = str(value) if name == "district" else str(dict(field.choices).get(value, value))  # type: ignore[attr-defined]
+        parts.append(_("%(label)s：%(value)s") % {"label": field.label, "value": shown})
+    if form.cleaned_data.get("q"):
+        parts.append(_("企业名称含“%(q)s”") % {"q": form.cleaned_data["q"]})
+    return "；".join(parts) or _("全部")

@@ -3,7 +3,8 @@
 One version of a questionnaire (dimensions → sub-dimensions → items → options, with points on every
 node) plus its level rules, built from the shipped data files (:func:`instrument_from_data`) or from
 the loaded rows (``selectors.instrument_for``), which rebuild the same dictionary, so there is one
-code path. The builder checks the data (points that add up, known kinds, ascending bands) and raises
+code path. The builder checks the data (points that add up, known kinds, ratio bands that tile
+[0, 100%] edge by edge, ascending level bounds) and raises
 :class:`InstrumentError` naming the mistake. Nothing here touches the database; answering and
 scoring are in ``scoring.py``.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -49,21 +51,50 @@ class Threshold:
     def met_by(self, value: Decimal) -> bool:
         return value >= self.bound if self.inclusive else value > self.bound
 
-    def met_by_ratio(self, numerator: Decimal, denominator: Decimal) -> bool:
-        """``numerator / denominator`` against the bound, without rounding (denominator > 0)."""
-        scaled = self.bound * denominator
-        return numerator >= scaled if self.inclusive else numerator > scaled
-
     def as_text(self, percent: bool = False) -> str:
         shown = fmt(self.bound * HUNDRED) + "%" if percent else fmt(self.bound)
         return ("≥ " if self.inclusive else "> ") + shown
 
 
 @dataclass(frozen=True)
+class Interval:
+    """A band of a ratio as MIIT's system labels it: ``[0, 10%]``, ``(10%, 20%]`` … A round bracket
+    leaves its edge out, a square one takes it in; bounds are fractions (10 % is ``0.1``)."""
+
+    lower: Decimal
+    upper: Decimal
+    lower_open: bool
+    upper_open: bool
+
+    def contains_ratio(self, numerator: Decimal, denominator: Decimal) -> bool:
+        """Whether ``numerator / denominator`` lies in the interval, without rounding (denominator > 0)."""
+        low, high = self.lower * denominator, self.upper * denominator
+        above = numerator > low if self.lower_open else numerator >= low
+        below = numerator < high if self.upper_open else numerator <= high
+        return above and below
+
+    def as_text(self) -> str:
+        def edge(value: Decimal) -> str:
+            return "0" if value == 0 else fmt(value * HUNDRED) + "%"
+
+        return "{}{}, {}{}".format(
+            "(" if self.lower_open else "[",
+            edge(self.lower),
+            edge(self.upper),
+            ")" if self.upper_open else "]",
+        )
+
+
+@dataclass(frozen=True)
 class Band:
-    threshold: Threshold
+    interval: Interval
     points: Decimal
-    label: str = ""
+    label: str = ""  # as shown; the interval's own text unless the data names the band
+
+    @property
+    def threshold(self) -> Threshold:
+        """The band's lower edge as a bound (what the API has always given as ``from``)."""
+        return Threshold(self.interval.lower, inclusive=not self.interval.lower_open)
 
 
 @dataclass(frozen=True)
@@ -81,7 +112,9 @@ class Item:
     text: str
     points: Decimal  # the most this item can give
     help: str = ""
-    note: str = ""  # e.g. an unconfirmed band boundary, shown beside the question
+    # For administrators only (where a rule comes from, what is still to be checked): kept in the
+    # data and the admin, never shown to enterprises.
+    internal_note: str = ""
     options: tuple[Option, ...] = ()
     bands: tuple[Band, ...] = ()  # ratio items, ascending
     numerator_label: str = ""
@@ -92,6 +125,16 @@ class Item:
 
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
+
+    @property
+    def edge_example(self) -> tuple[str, str] | None:
+        """For a ratio item, ``("10%", "[0, 10%]")``: its first inner edge and the band that takes
+        it in, so the page can say where a rate exactly on an edge goes."""
+        if len(self.bands) < 2:
+            return None
+        below, above = self.bands[0], self.bands[1]
+        edge = fmt(below.interval.upper * HUNDRED) + "%"
+        return edge, above.label if below.interval.upper_open else below.label
 
     @property
     def exclusive_key(self) -> str:
@@ -161,7 +204,7 @@ class LevelRule:
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     unconfirmed: bool = False
-    note: str = ""
+    internal_note: str = ""  # for administrators only, as on an item
 
     def in_force(self, on: dt.date) -> bool:
         return (self.effective_from is None or self.effective_from <= on) and (
@@ -247,6 +290,57 @@ def _ascending(thresholds: Sequence[Threshold], where: str) -> None:
             raise InstrumentError(f"{where}: bands must be listed in ascending order")
 
 
+_INTERVAL = re.compile(
+    r"^\s*([\[(])\s*([0-9]+(?:\.[0-9]+)?)\s*(%?)\s*,\s*([0-9]+(?:\.[0-9]+)?)\s*(%?)\s*([\])])\s*$"
+)
+_INTERVAL_HELP = (
+    'write each band as an interval with its brackets, e.g. {"interval": "(10%, 20%]", "points": 1.5}'
+)
+
+
+def parse_interval(text: Any, where: str) -> Interval:
+    """``"(10%, 20%]"`` → an :class:`Interval`; a bound without ``%`` is a fraction (``0``, ``0.1``)."""
+    match = _INTERVAL.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise InstrumentError(f"{where}: not an interval: {text!r}; {_INTERVAL_HELP}")
+    opening, low, low_pct, high, high_pct, closing = match.groups()
+    lower = Decimal(low) / (HUNDRED if low_pct else 1)
+    upper = Decimal(high) / (HUNDRED if high_pct else 1)
+    interval = Interval(lower, upper, lower_open=opening == "(", upper_open=closing == ")")
+    if lower > upper or (lower == upper and (interval.lower_open or interval.upper_open)):
+        raise InstrumentError(f"{where}: the interval {text} is empty")
+    return interval
+
+
+def _ratio_bands(rows: Sequence[Mapping[str, Any]], where: str) -> tuple[Band, ...]:
+    """The bands of a ratio item, which must tile [0, 100%]: each edge belongs to exactly one band."""
+    bands = []
+    for row in rows:
+        if "interval" not in row:
+            raise InstrumentError(f"{where}: a band without an interval ({dict(row)}); {_INTERVAL_HELP}")
+        if "gte" in row or "gt" in row:
+            raise InstrumentError(f"{where}: give a band's edges in its interval only, not gte or gt")
+        interval = parse_interval(row["interval"], where)
+        bands.append(Band(interval, _dec(row["points"], where), row.get("label") or interval.as_text()))
+    if not bands:
+        raise InstrumentError(f"{where}: a ratio item needs bands")
+    first, last = bands[0].interval, bands[-1].interval
+    if first.lower != 0 or first.lower_open:
+        raise InstrumentError(f"{where}: the first band starts at [0 (closed), not {first.as_text()}")
+    if last.upper != 1 or last.upper_open:
+        raise InstrumentError(f"{where}: the last band ends at 100%] (closed), not {last.as_text()}")
+    for below, above in itertools.pairwise(b.interval for b in bands):
+        if above.lower < below.upper or (
+            above.lower == below.upper and not (below.upper_open or above.lower_open)
+        ):
+            raise InstrumentError(f"{where}: the bands {below.as_text()} and {above.as_text()} overlap")
+        if above.lower > below.upper or (below.upper_open and above.lower_open):
+            raise InstrumentError(
+                f"{where}: the bands {below.as_text()} and {above.as_text()} leave a gap between them"
+            )
+    return tuple(bands)
+
+
 def _item(row: Mapping[str, Any], dimension: str, sub_dimension: str) -> Item:
     key = row["key"]
     kind = row["kind"]
@@ -259,9 +353,9 @@ def _item(row: Mapping[str, Any], dimension: str, sub_dimension: str) -> Item:
     )
     if len({o.key for o in options}) != len(options):
         raise InstrumentError(f"{where}: option keys repeat")
-    bands = tuple(
-        Band(_threshold(b, where), _dec(b["points"], where), b.get("label", "")) for b in row.get("bands", [])
-    )
+    bands = _ratio_bands(row.get("bands", []), where) if kind == "ratio" else ()
+    if kind != "ratio" and row.get("bands"):
+        raise InstrumentError(f"{where}: only a ratio item has bands")
     level_points = {int(k): _dec(v, where) for k, v in (row.get("level_points") or {}).items()}
     if kind in ("single", "multi", "trend") and not options:
         raise InstrumentError(f"{where}: a {kind} item needs options")
@@ -271,12 +365,6 @@ def _item(row: Mapping[str, Any], dimension: str, sub_dimension: str) -> Item:
         raise InstrumentError(f"{where}: at most one exclusive option")
     if kind == "multi" and any(o.exclusive and o.points for o in options):
         raise InstrumentError(f"{where}: the exclusive option gives no points")
-    if kind == "ratio":
-        if not bands:
-            raise InstrumentError(f"{where}: a ratio item needs bands")
-        if bands[0].threshold != Threshold(ZERO, True):
-            raise InstrumentError(f"{where}: the first band starts at gte 0")
-        _ascending([b.threshold for b in bands], where)
     if kind == "scenario" and set(level_points) - set(SCENARIO_LEVELS):
         raise InstrumentError(f"{where}: scenario levels are 1–4")
     if kind == "multi":
@@ -296,7 +384,7 @@ def _item(row: Mapping[str, Any], dimension: str, sub_dimension: str) -> Item:
         text=row["text"],
         points=tidy(most),
         help=row.get("help", ""),
-        note=row.get("note", ""),
+        internal_note=row.get("internal_note", ""),
         options=options,
         bands=bands,
         numerator_label=row.get("numerator_label", ""),
@@ -335,7 +423,7 @@ def level_rule_from_data(row: Mapping[str, Any], where: str) -> LevelRule:
         effective_from=_date(row.get("effective_from")),
         effective_to=_date(row.get("effective_to")),
         unconfirmed=bool(row.get("unconfirmed", False)),
-        note=row.get("note", ""),
+        internal_note=row.get("internal_note", ""),
     )
 
 

@@ -111,7 +111,9 @@ class Item(models.Model):
     kind = models.CharField(_("题型"), max_length=10, choices=ItemKind.choices)
     text = models.CharField(_("题目"), max_length=300)
     help_text = models.TextField(_("填写说明"), blank=True)
-    note = models.TextField(_("计分说明"), blank=True)
+    internal_note = models.TextField(
+        _("内部说明"), blank=True, help_text=_("仅管理员可见：规则来源、待核实之处等，不向企业显示")
+    )
     points = models.DecimalField(_("分值"), max_digits=7, decimal_places=3)
     config = models.JSONField(
         _("计分设置"), default=dict, blank=True, help_text=_("比例题的分档与分子分母名称、场景题的各级分值")
@@ -169,8 +171,10 @@ class LevelRule(models.Model):
         ),
     )
     below = models.JSONField(_("未达最低等级时"), default=dict, blank=True, help_text=_("{key, label}"))
-    unconfirmed = models.BooleanField(_("待核实"), default=False)
-    note = models.TextField(_("说明"), blank=True)
+    unconfirmed = models.BooleanField(_("待核实"), default=False, help_text=_("仅管理员可见"))
+    internal_note = models.TextField(
+        _("内部说明"), blank=True, help_text=_("仅管理员可见：规则来源、待核实之处等，不向企业显示")
+    )
     from_data_file = models.BooleanField(_("来自数据文件"), default=False, editable=False)
 
     class Meta:

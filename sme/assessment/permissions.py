@@ -13,6 +13,14 @@ from .selectors import enterprises_of
 from .workflow import ENTERPRISE_MEMBER
 
 
+def is_officer_view(user: Any) -> bool:
+    """Authorities and administrators: they read the submitted responses of their scope (the list
+    and its export), never drafts."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active) and (
+        user.role in OFFICER_ROLES or user.is_platform_admin
+    )
+
+
 def can_take(user: Any, organization: Organization) -> bool:
     """An enterprise user who is an active member of this enterprise."""
     return enterprises_of(user).filter(pk=organization.pk).exists()

@@ -1,8 +1,8 @@
 """From the score to the help: service categories for an enterprise's weakest dimensions.
 
-The mapping is data (each dimension of a questionnaire lists its ``service_categories``). The
-service catalogue does not exist yet, so :func:`catalog_url` is the hook that will link a category
-to its list of services; until then it returns None and the report shows the names only.
+The mapping is data: each dimension of a questionnaire lists its ``service_categories`` by the
+catalogue's own category keys (and names), and each leads to the catalogue filtered to it. The link
+is made by URL name, so this app imports nothing from the catalogue (which depends on it).
 """
 
 from __future__ import annotations
@@ -11,21 +11,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+from django.utils.http import urlencode
+
 from .instrument import Instrument
 
 WEAKEST_COUNT = 2
 
 
-def catalog_url(category_key: str) -> str | None:
-    """The catalogue page of a service category; None while there is no catalogue."""
-    return None
+def catalog_url(category_key: str) -> str:
+    """The catalogue page of a service category: ``/catalog/?category=<key>``."""
+    return reverse("catalog:index") + "?" + urlencode({"category": category_key})
 
 
 @dataclass(frozen=True)
 class Category:
     key: str
     label: str
-    url: str | None
+    url: str
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from .instrument import (
     HUNDRED,
     SCENARIO_LEVELS,
     ZERO,
+    Band,
     Instrument,
     Item,
     Level,
@@ -284,13 +285,19 @@ def item_points(item: Item, value: Any) -> Decimal:
     if item.kind == "multi":
         return sum((item.option(k).points for k in value), ZERO)  # type: ignore[union-attr]
     if item.kind == "ratio":
-        numerator, denominator = Decimal(str(value["numerator"])), Decimal(str(value["denominator"]))
-        earned = ZERO
-        for band in item.bands:
-            if band.threshold.met_by_ratio(numerator, denominator):
-                earned = band.points
-        return earned
+        return ratio_band(item, value).points
     return item.level_points.get(int(value), ZERO)
+
+
+def ratio_band(item: Item, value: Mapping[str, Any]) -> Band:
+    """The band a normalized ratio answer falls in. The bands tile [0, 100%] (the instrument checks
+    it), so exactly one holds any ``0 ≤ n ≤ d``: a rate on an edge belongs to the band whose bracket
+    takes the edge in — for MIIT, the lower one."""
+    numerator, denominator = Decimal(str(value["numerator"])), Decimal(str(value["denominator"]))
+    for band in item.bands:
+        if band.interval.contains_ratio(numerator, denominator):
+            return band
+    raise ValueError(f"{item.key}: {numerator}/{denominator} is in none of the bands")
 
 
 def assign_level(

@@ -96,7 +96,7 @@ def questionnaire_as_data(questionnaire: Questionnaire) -> dict[str, Any]:
                                 "kind": i.kind,
                                 "text": i.text,
                                 "help": i.help_text,
-                                "note": i.note,
+                                "internal_note": i.internal_note,
                                 "points": _figure(i.points),
                                 **i.config,
                                 "options": [
@@ -124,7 +124,7 @@ def questionnaire_as_data(questionnaire: Questionnaire) -> dict[str, Any]:
                 "effective_from": r.effective_from,
                 "effective_to": r.effective_to,
                 "unconfirmed": r.unconfirmed,
-                "note": r.note,
+                "internal_note": r.internal_note,
                 "below": r.below,
                 "levels": r.levels,
             }

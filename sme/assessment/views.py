@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sme.accounts.models import OFFICER_ROLES, Role
+from sme.accounts.models import Role
 from sme.core import audit, clock
 from sme.core.errors import InvalidInput, ServiceError
 from sme.core.forms import apply_service_errors
@@ -22,10 +22,10 @@ from sme.core.pdf import PDF_CONTENT_TYPE, render_pdf
 from sme.core.typing import AuthenticatedRequest
 
 from . import selectors, services
-from .forms import DimensionPageForm, PledgeForm, ResponseFilterForm, VerifiedScoreForm
+from .forms import DimensionPageForm, PledgeForm, VerifiedScoreForm, response_filters
 from .instrument import Instrument
 from .models import AssessmentResponse
-from .permissions import can_take, can_verify
+from .permissions import can_take, can_verify, is_officer_view
 from .report import build_report
 
 
@@ -37,7 +37,7 @@ def _response_or_404(request: HttpRequest, pk: int) -> AssessmentResponse:
 
 
 def _is_officer_view(user: Any) -> bool:
-    return user.role in OFFICER_ROLES or user.is_platform_admin
+    return is_officer_view(user)
 
 
 def _audit_view(request: AuthenticatedRequest, response: AssessmentResponse, what: str) -> None:
@@ -283,7 +283,13 @@ def report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _audit_view(request, response, "pdf")
     pdf = render_pdf(
         "assessment/report_pdf.html",
-        {"report": data, "response": response, "generated_at": timezone.localtime(clock.now())},
+        {
+            "report": data,
+            "response": response,
+            "generated_at": timezone.localtime(clock.now()),
+            # links in the PDF (to the catalogue's categories) must be absolute
+            "site_url": request.build_absolute_uri("/").rstrip("/"),
+        },
     )
     result = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
     stamp = timezone.localtime(response.submitted_at).strftime("%Y%m%d") if response.submitted_at else ""
@@ -333,20 +339,6 @@ def response_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not _is_officer_view(user):
         raise PermissionDenied(_("只有主管部门和平台管理员可以浏览企业评测列表。"))
-    codes, levels = selectors.response_filter_choices()
-    show_district = user.role == Role.CITY_OFFICER or user.is_platform_admin
-    form = ResponseFilterForm(
-        request.GET or None, questionnaires=codes, levels=levels, show_district=show_district
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    district = filters.get("district")
-    qs = selectors.officer_response_list(
-        user,
-        questionnaire_code=filters.get("questionnaire", ""),
-        level_key=filters.get("level", ""),
-        district_id=district.pk if district else None,
-        verified=filters.get("verified", ""),
-        q=filters.get("q", ""),
-    )
-    page = paginate(qs, request.GET.get("page"))
+    form, filters = response_filters(user, request.GET)
+    page = paginate(selectors.officer_response_list(user, **filters), request.GET.get("page"))
     return render(request, "assessment/list.html", {"form": form, "page": page})

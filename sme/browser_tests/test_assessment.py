@@ -118,8 +118,8 @@ def test_enterprise_takes_the_miit_assessment(page: Page, screenshot, enterprise
     item(page, "management_mechanism").get_by_label("明确数字化转型的分管领导或负责部门").check()  # 1.875
     item(page, "talent").get_by_label("配备专职的信息化或数字化人员").check()
     item(page, "talent").get_by_label("定期组织员工数字技能培训").check()  # 3
-    page.get_by_label("近一年数字化投入（万元）").fill("50")
-    page.get_by_label("近一年营业收入（万元）").fill("2000")  # 2.5 % → 1–3 % band: 3.75
+    page.get_by_label("近三年年均数字化投入（万元）").fill("500")
+    page.get_by_label("近三年年均营业收入（万元）").fill("2000")  # 25 % → (20%, 40%]: 3.75
     page.get_by_test_id("go-next").click()
 
     # Page 4, 数字化成效; then to the pledge.
@@ -143,7 +143,8 @@ def test_enterprise_takes_the_miit_assessment(page: Page, screenshot, enterprise
     expect(page.get_by_role("alert").filter(has_text="评测已提交")).to_be_visible()
     expect(page.get_by_test_id("total")).to_have_text("52.675")
     expect(page.get_by_test_id("level")).to_have_text("二级")
-    expect(page.get_by_test_id("level-rule-note")).to_contain_text("待核实")
+    expect(page.get_by_test_id("level-rule")).to_contain_text("二级：≥ 40 分")
+    expect(page.locator("main")).not_to_contain_text("待核实")
     expect(page.get_by_test_id("dimension-foundation")).to_contain_text("24.05 / 50")
     expect(page.get_by_test_id("dimension-operations")).to_contain_text("平均 3 级")
     expect(page.get_by_test_id("t0-badge")).to_be_visible()
@@ -154,7 +155,7 @@ def test_enterprise_takes_the_miit_assessment(page: Page, screenshot, enterprise
     assert box is not None and box["width"] > 200 and box["height"] > 200
     assert drawn_pixels(page) > 5000, "the radar chart is blank"
     expect(page.get_by_test_id("peer-district")).to_contain_text("不足5家")
-    expect(page.get_by_test_id("recommendations")).to_contain_text("数字化转型诊断与规划咨询")
+    expect(page.get_by_test_id("recommendations")).to_contain_text("发展战略咨询")
     screenshot("report")
     done = AssessmentResponse.objects.get()
     assert (done.status, str(done.total), done.level_label) == ("submitted", "52.675", "二级")

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import figures
 from .todos import todos_for
 
 
@@ -22,7 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"todos": todos_for(request.user)})
+    """The landing page: the user's to-dos and, for officers, the figures of their scope (read from
+    the pre-aggregated table the app holding it registers: ``figures.register_reader``)."""
+    return render(
+        request,
+        "core/dashboard.html",
+        {"todos": todos_for(request.user), "panel": figures.panel_for(request.user)},
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -36,7 +36,7 @@ def test_an_administrator_adds_a_confirmed_rule(client, admin_user):
             "levels": '[{"key": "L1", "label": "一级", "gte": 30}, {"key": "L2", "label": "二级", "gte": 50},'
             ' {"key": "L3", "label": "三级", "gte": 70}, {"key": "L4", "label": "四级", "gte": 101}]',
             "below": '{"key": "L0", "label": "未达到一级"}',
-            "note": "",
+            "internal_note": "",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -41,12 +41,15 @@ def test_questionnaire_tree(client, db):
         "exclusive": True,
     }
     rate = tree["dimensions"][0]["sub_dimensions"][0]["items"][1]
-    assert [(b["from"], b["points"]) for b in rate["bands"]] == [
-        ("0", "0"),
-        ("0.1", "1.5"),
-        ("0.2", "3"),
-        ("0.4", "4.5"),
-        ("0.6", "6"),
+    assert [
+        (b["interval"], b["from"], b["inclusive"], b["to"], b["to_inclusive"], b["points"])
+        for b in rate["bands"]
+    ] == [
+        ("[0, 10%]", "0", True, "0.1", True, "0"),
+        ("(10%, 20%]", "0.1", False, "0.2", True, "1.5"),
+        ("(20%, 40%]", "0.2", False, "0.4", True, "3"),
+        ("(40%, 60%]", "0.4", False, "0.6", True, "4.5"),
+        ("(60%, 100%]", "0.6", False, "1", True, "6"),
     ]
     rule = tree["level_rules"][0]
     assert rule["unconfirmed"] is True and [lv["from"] for lv in rule["levels"]] == ["20", "40", "60", "80"]
@@ -63,9 +66,9 @@ def test_calculator_scores_without_saving(client, db):
     )
     assert response.status_code == 200
     body = response.json()
-    # hand-computed in test_scoring.test_miit_total_by_hand: 19.55 + 18.375 + 12 = 49.925 → 二级
-    assert body["total"] == "49.925" and body["level"] == {"key": "L2", "label": "二级", "rank": 2}
-    assert body["dimensions"][0]["score"] == "19.55" and body["dimensions"][0]["max"] == "50"
+    # hand-computed in test_scoring.test_miit_total_by_hand: 18.05 + 18.375 + 12 = 48.425 → 二级
+    assert body["total"] == "48.425" and body["level"] == {"key": "L2", "label": "二级", "rank": 2}
+    assert body["dimensions"][0]["score"] == "18.05" and body["dimensions"][0]["max"] == "50"
     assert body["dimensions"][1]["scenario_counts"] == {"1": 0, "2": 15, "3": 1, "4": 0}
     assert not AssessmentResponse.objects.exists()
 

@@ -61,7 +61,7 @@ def test_report_is_a_pdf_with_chinese_text_and_the_chart(report_pdf):
         "100 / 100",
         "数字化基础",
         "真实性承诺",
-        "待核实",
+        "等级规则",
     ):
         assert expected in text, expected
     # The chart: its ring labels and the scenario axis' note exist only in the SVG …

@@ -296,11 +296,11 @@ def test_report_shows_level_chart_changes_and_recommendations(client, enterprise
     # this response: 10/50 = 20 %, level 1 of 4 = 25 %, 7.5/30 = 25 %, 7/20 = 35 %; T0: 0, 25, 0, 0
     assert radar["series"][0]["value"] == [20.0, 25.0, 25.0, 35.0]
     assert radar["series"][1]["value"] == [0.0, 25.0, 0.0, 0.0]
-    assert 'data-testid="level-rule-note"' in html and "待核实" in html
+    assert 'data-testid="level-rule"' in html and "待核实" not in html  # notes stay in the admin
     # the two weakest: 数字化基础 (20 %) and 数字化管理 (25 %; the scenario dimension ties but sorts after)
     recommended = re.findall(r'data-testid="category-([\w-]+)"', html)
-    assert "it-infrastructure" in recommended and "transformation-consulting" in recommended
-    assert "energy-green" not in recommended
+    assert "it-infrastructure" in recommended and "strategy" in recommended
+    assert "energy-saving" not in recommended
     assert html.count('data-testid="peer-hidden"') == 3
     assert 'src="/static/vendor/echarts/echarts.min.js"' in html
 

@@ -57,4 +57,4 @@ def test_a_name_cannot_be_taken_by_two_jobs(registry):
 
 def test_the_platform_registers_each_apps_daily_job():
     names = [job.name for job in daily.jobs()]
-    assert names == ["demands", "orders", "certification", "tickets", "audit_chain"]
+    assert names == ["demands", "orders", "certification", "tickets", "stats.figures", "audit_chain"]
