@@ -36,7 +36,6 @@ from .size_class import (
     _check_figures,
     _fmt,
     _indicator_list,
-    normalize_code,
     resolve_industry,
 )
 
@@ -145,7 +144,7 @@ class Classifier:
                     header = _(
                         "行业代码 %(code)s（%(name)s）属于第%(number)s组“%(group)s”，按%(indicators)s划型。"
                     ) % {
-                        "code": normalize_code(code),
+                        "code": resolution.chain[0],
                         "name": industry.name,
                         "number": group.number,
                         "group": group.name,

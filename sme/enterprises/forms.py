@@ -23,7 +23,8 @@ class EnterpriseProfileForm(BootstrapFormMixin, forms.Form):
         label=gettext_lazy("行业代码"),
         max_length=20,
         help_text=gettext_lazy(
-            "GB/T 4754-2017：输入代码或名称搜索，选择门类、大类或中类（划型需要时请选到中类）"
+            "GB/T 4754-2017：输入代码或名称搜索，选择门类、大类、中类或小类（划型需要时请选到中类或小类）；"
+            "也可直接填写 6513 或 I6513 这样的代码"
         ),
     )
     is_tech_sme = forms.BooleanField(label=gettext_lazy("科技型中小企业"), required=False)

@@ -58,12 +58,13 @@ class SizeGroup(models.Model):
 
 
 class IndustryCode(models.Model):
-    """A GB/T 4754-2017 code: 门类 (letter), 大类 (2 digits) or 中类 (3 digits)."""
+    """A GB/T 4754-2017 code: 门类 (letter), 大类 (2 digits), 中类 (3 digits) or 小类 (4 digits)."""
 
     class Level(models.TextChoices):
         SECTION = "section", _("门类")
         DIVISION = "division", _("大类")
         GROUP = "group", _("中类")
+        CLASS = "class", _("小类")
 
     code = models.CharField(_("代码"), max_length=4, unique=True)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
@@ -116,7 +117,7 @@ class EnterpriseProfile(models.Model):
         related_name="enterprise_profile",
     )
     industry_code = models.CharField(
-        _("行业代码"), max_length=4, blank=True, help_text=_("GB/T 4754-2017 门类、大类或中类代码")
+        _("行业代码"), max_length=4, blank=True, help_text=_("GB/T 4754-2017 门类、大类、中类或小类代码")
     )
     # The 门类 letter of ``industry_code``, kept for filtering lists by section.
     industry_section = models.CharField(_("行业门类"), max_length=1, blank=True)

@@ -12,7 +12,6 @@ indicator its group lists; the class is the highest band whose every lower bound
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import industry_codes
 
 BANDS = ("large", "medium", "small")  # highest first; below "small" is "micro"
 SIZES = (*BANDS, "micro")
@@ -41,8 +42,6 @@ INDICATOR_UNITS = {
     "revenue": gettext_lazy("万元"),
     "assets": gettext_lazy("万元"),
 }
-
-_CODE_RE = re.compile(r"^(?:[A-Z]|\d{2,4})$")
 
 Figure = int | Decimal
 
@@ -81,7 +80,7 @@ class MapEntry:
 @dataclass(frozen=True)
 class Industry:
     code: str
-    level: str  # section / division / group
+    level: str  # section / division / group / class
     name: str
     parent: str | None = None
 
@@ -199,52 +198,22 @@ def rules_from_data(standard: Mapping[str, Any], codes: Iterable[Mapping[str, An
 
 @dataclass(frozen=True)
 class Resolution:
-    industry: Industry  # the most specific known code on the chain
-    chain: tuple[str, ...]  # the code as given, then its 中类, 大类 and 门类
+    industry: Industry  # the code as given, as loaded
+    chain: tuple[str, ...]  # the code as stored, then its ancestors up to its 门类
     entry: MapEntry | None
     matched: str | None  # the code on the chain whose mapping applied
 
 
-def normalize_code(raw: str) -> str:
-    return raw.strip().upper()
-
-
 def resolve_industry(raw: str, rules: Rules) -> Resolution:
-    """The chain of a GB/T 4754-2017 code (e.g. 5910 → 591 → 59 → G) and the mapping that applies:
-    the most specific code on the chain that the standard's industry map names."""
-    code = normalize_code(raw)
-    if not code:
-        raise SizeInputError(
-            [("industry", _("请填写行业代码（GB/T 4754-2017 门类字母或 2–4 位数字代码）。"))]
-        )
-    if not _CODE_RE.match(code):
-        raise SizeInputError(
-            [
-                (
-                    "industry",
-                    _("行业代码“%(code)s”格式不正确：应为门类字母（如 C）或 2–4 位数字（如 13、591、7010）。")
-                    % {"code": raw.strip()},
-                )
-            ]
-        )
-    known = rules.industries
-    if code.isdigit():
-        division = known.get(code[:2])
-        if division is None or division.level != "division":
-            raise SizeInputError(
-                [("industry", _("行业代码“%(code)s”不是 GB/T 4754-2017 中的代码。") % {"code": code})]
-            )
-        chain = [code[:k] for k in range(len(code), 1, -1)]
-        if division.parent:
-            chain.append(division.parent)
-    else:
-        section = known.get(code)
-        if section is None or section.level != "section":
-            raise SizeInputError(
-                [("industry", _("行业代码“%(code)s”不是 GB/T 4754-2017 中的门类。") % {"code": code})]
-            )
-        chain = [code]
-    industry = next(known[c] for c in chain if c in known)
+    """The chain of a GB/T 4754-2017 code (e.g. 5920 → 592 → 59 → G, or I6513 → 6513 → 651 → 65 → I)
+    and the mapping that applies: the most specific code on the chain that the standard's industry
+    map names. The code is read by ``industry_codes.parse_industry_code``, as everywhere."""
+    try:
+        parsed = industry_codes.parse_industry_code(raw, rules.industries)
+    except industry_codes.IndustryCodeError as exc:
+        raise SizeInputError([("industry", str(exc))]) from exc
+    chain = parsed.chain
+    industry = rules.industries[parsed.code]
     matched = next(
         (c for c in chain if c in rules.industry_map and (c == chain[0] or not rules.industry_map[c].exact)),
         None,
@@ -382,7 +351,7 @@ def classify(
     reasons = [
         _("行业代码 %(code)s（%(name)s）属于第%(number)s组“%(group)s”，按%(indicators)s划型。")
         % {
-            "code": normalize_code(industry_code),
+            "code": resolution.chain[0],
             "name": industry.name,
             "number": group.number,
             "group": group.name,
