@@ -292,12 +292,14 @@ def import_for(user: Any, pk: int) -> EnterpriseImport | None:
 
 
 def earlier_import_of(user: Any, job: EnterpriseImport) -> EnterpriseImport | None:
-    """The latest finished import of the same file (same SHA-256) that ``user`` may see, if any."""
+    """The latest finished import of the same file (same SHA-256), uploaded before ``job``, that
+    ``user`` may see, if any. A later import of the file is no news to this one's page."""
+    before = Q(created_at__lt=job.created_at) | Q(created_at=job.created_at, pk__lt=job.pk)
     return (
         imports_visible_to(user)
-        .filter(sha256=job.sha256, status=ImportStatus.DONE)
+        .filter(before, sha256=job.sha256, status=ImportStatus.DONE)
         .exclude(pk=job.pk)
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
         .first()
     )
 
