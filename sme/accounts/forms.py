@@ -18,6 +18,7 @@ from sme.regions.selectors import districts
 
 from .backends import find_user
 from .models import Role, mobile_validator
+from .services import staff_account_problems
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -227,3 +228,28 @@ class StaffAccountForm(AccountFieldsMixin):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = districts()
         self.fields["mobile"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        """The service's own checks (name taken, weak password, a district officer without a
+        district…) on whatever the fields let through, so that every problem shows in one round."""
+        data = super().clean()
+        assert data is not None
+        errors = self.errors
+
+        def given(name: str) -> Any:
+            return None if name in errors else data.get(name)
+
+        problems = staff_account_problems(
+            username=given("username"),
+            password=given("password1"),
+            real_name=given("real_name"),
+            role=given("role"),
+            mobile=given("mobile"),
+            email=given("email"),
+            jurisdiction=given("jurisdiction"),
+        )
+        for name, messages in problems.items():
+            if name not in errors:
+                for message in messages:
+                    self.add_error(name, message)
+        return data

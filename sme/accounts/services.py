@@ -80,6 +80,51 @@ def user_register(
     return user
 
 
+def _staff_jurisdiction(role: str, jurisdiction: Region | None) -> Region | None:
+    """The jurisdiction an account of ``role`` gets: its district, the city, or none."""
+    if role == Role.CITY_OFFICER:
+        if jurisdiction is None or jurisdiction.level != Region.Level.PROVINCE:
+            return platform_jurisdiction()
+        return jurisdiction
+    return jurisdiction if role == Role.DISTRICT_OFFICER else None
+
+
+def staff_account_problems(
+    *,
+    username: str | None,
+    password: str | None,
+    real_name: str | None = "",
+    role: str | None,
+    mobile: str | None = "",
+    email: str | None = "",
+    jurisdiction: Region | None = None,
+) -> dict[str, list[str]]:
+    """Every reason the account cannot be made as given, by field, all at once (an administrator
+    fixes them in one round). A value given as None was refused already (by the form) and is not
+    checked again."""
+    problems: dict[str, list[str]] = {}
+    if role is not None and role not in STAFF_ROLES:
+        problems["role"] = [_("请选择主管部门、专家或管理员角色。")]
+    if role == Role.DISTRICT_OFFICER and (
+        jurisdiction is None
+        or jurisdiction.level not in (Region.Level.DISTRICT, Region.Level.FUNCTIONAL_ZONE)
+    ):
+        problems["jurisdiction"] = [_("区县主管部门账号须指定所辖区县，请选择区县。")]
+    if username and User.objects.filter(username=username).exists():
+        problems["username"] = [_("用户名「%(u)s」已被使用。") % {"u": username}]
+    if mobile and User.objects.filter(mobile=mobile).exists():
+        problems["mobile"] = [_("手机号 %(m)s 已注册，请直接登录或找回密码。") % {"m": mobile}]
+    if password:
+        probe = User(
+            username=username or "", real_name=(real_name or "").strip(), email=(email or "").strip()
+        )
+        try:
+            validate_password(password, probe)
+        except ValidationError as exc:
+            problems["password1"] = list(exc.messages)
+    return problems
+
+
 @transaction.atomic
 def staff_account_create(
     *,
@@ -92,23 +137,24 @@ def staff_account_create(
     email: str = "",
     jurisdiction: Region | None = None,
 ) -> User:
-    """An authority, expert or administrator account, made by an administrator."""
+    """An authority, expert or administrator account, made by an administrator. Every problem of
+    the input is reported at once (:func:`staff_account_problems`)."""
     if not actor.is_platform_admin:
         raise NotAllowed(_("只有平台管理员可以创建主管部门、专家和管理员账号。"))
-    if role not in STAFF_ROLES:
-        raise InvalidInput(_("请选择主管部门、专家或管理员角色。"), {"role": [_("角色无效。")]})
-    if role == Role.DISTRICT_OFFICER:
-        if jurisdiction is None or jurisdiction.level not in (
-            Region.Level.DISTRICT,
-            Region.Level.FUNCTIONAL_ZONE,
-        ):
-            raise InvalidInput(_("区县主管部门账号须指定所辖区县。"), {"jurisdiction": [_("请选择区县。")]})
-    elif role == Role.CITY_OFFICER:
-        if jurisdiction is None or jurisdiction.level != Region.Level.PROVINCE:
-            jurisdiction = platform_jurisdiction()
-    else:
-        jurisdiction = None
-    _check_unique(username, mobile or None)
+    problems = staff_account_problems(
+        username=username,
+        password=password,
+        real_name=real_name,
+        role=role,
+        mobile=mobile,
+        email=email,
+        jurisdiction=jurisdiction,
+    )
+    if not password:
+        problems.setdefault("password1", []).append(_("请设置密码。"))
+    if problems:
+        raise InvalidInput(next(iter(problems.values()))[0], problems)
+    jurisdiction = _staff_jurisdiction(role, jurisdiction)
     user = User(
         username=username,
         real_name=real_name.strip(),
@@ -118,7 +164,6 @@ def staff_account_create(
         jurisdiction=jurisdiction,
         is_staff=(role == Role.ADMIN),
     )
-    _check_password(password, user)
     user.set_password(password)
     user.save()
     audit.record(
