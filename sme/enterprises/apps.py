@@ -32,6 +32,11 @@ class EnterprisesConfig(AppConfig):
                 "enterprise_import.upload": _("上传企业导入文件"),
             }
         )
+        from sme.exports import registry
+
+        from .exports import KIND, LABEL, enterprises_table
+
+        registry.register(KIND, LABEL, enterprises_table)
         from .loader import load_after_migrate
 
         post_migrate.connect(load_after_migrate, sender=self)

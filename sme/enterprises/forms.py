@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.accounts.models import Role
 from sme.core import clock
 from sme.core.forms import BootstrapFormMixin
+from sme.organizations.models import Organization
 from sme.regions.models import Region
 from sme.regions.selectors import districts
 
+from . import selectors
 from .importing.fields import IMPORT_FIELDS
 from .models import FIRST_YEAR, EnterpriseImport, EnterpriseProfile, EnterpriseYearFigures, SizeClass
 from .selectors import FLAGS, UNCLASSIFIED, industry_entry, industry_sections
@@ -113,6 +118,28 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
             cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts()
         else:
             del self.fields["district"]
+
+
+def filtered_enterprises(
+    user: Any, params: Mapping[str, Any]
+) -> tuple[EnterpriseFilterForm, QuerySet[Organization]]:
+    """The enterprise list an officer browses, as the page's query parameters filter it: the filter
+    form (to show) and the list, in the user's scope. The list page and its export both read their
+    filters here."""
+    show_district = bool(user.role == Role.CITY_OFFICER or user.is_platform_admin)
+    form = EnterpriseFilterForm(params or None, show_district=show_district)
+    filters = form.cleaned_data if form.is_valid() else {}
+    district = filters.get("district")
+    flag = filters.get("flag") or ""
+    qs = selectors.enterprise_list(
+        user,
+        size_class=filters.get("size_class", ""),
+        section=filters.get("section", ""),
+        district_id=district.pk if district else None,
+        flags=(flag,) if flag else (),
+        q=filters.get("q", ""),
+    )
+    return form, qs
 
 
 # --- registry import ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sme.core.typing import AuthenticatedRequest
 from sme.core.workflow import history
 
 from . import selectors, services
-from .forms import OrganizationEditForm, OrganizationFilterForm, RejectForm
+from .forms import OrganizationEditForm, RejectForm, can_browse_organizations, filtered_organizations
 from .models import Organization
 from .permissions import active_membership, is_manager, roles_for
 from .workflow import VERIFICATION
@@ -31,20 +31,9 @@ def _organization_or_404(request: HttpRequest, pk: int) -> Organization:
 @login_required
 def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_officer or user.is_platform_admin):
+    if not can_browse_organizations(user):
         raise PermissionDenied(_("只有主管部门和平台管理员可以浏览机构列表。"))
-    show_district = user.is_city_officer or user.is_platform_admin
-    form = OrganizationFilterForm(request.GET or None, show_district=show_district)
-    filters = form.cleaned_data if form.is_valid() else {}
-    district = filters.get("district")
-    qs = selectors.organization_list(
-        user,
-        status=filters.get("status", ""),
-        kind=filters.get("kind", ""),
-        district_id=district.pk if district else None,
-        q=filters.get("q", ""),
-        sort=filters.get("sort") or "newest",
-    )
+    form, qs = filtered_organizations(user, request.GET)
     page = paginate(qs, request.GET.get("page"))
     return render(request, "organizations/list.html", {"form": form, "page": page})
 
