@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from sme.core.forms import BootstrapFormMixin
 from sme.organizations.forms import OrganizationFieldsMixin
+from sme.organizations.guards import has_members
 from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind
 from sme.regions.models import Region
 from sme.regions.selectors import districts
@@ -109,7 +110,6 @@ REQUIRED_WHEN_CREATING = (
 CREATE_ONLY_FIELDS = (
     "name",
     "provider_kind",
-    "legal_representative",
     "district",
     "address",
     "contact_name",
@@ -138,7 +138,7 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         initial=OrganizationKind.SERVICE_PROVIDER,
     )
 
-    field_order = ["role", "mode", "uscc", *CREATE_ONLY_FIELDS, *ACCOUNT_FIELDS]
+    field_order = ["role", "mode", "uscc", "legal_representative", *CREATE_ONLY_FIELDS, *ACCOUNT_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -147,6 +147,9 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
             self.fields[name].required = False
             # Still marked as required in the page: it is, when creating.
             self.fields[name].show_required = True  # type: ignore[attr-defined]
+        self.fields["legal_representative"].help_text = _(
+            "加入由企业名录导入、尚无负责人的机构时也须填写，供所在区县主管部门核对"
+        )
         self.join_organization: Organization | None = None
 
     # Declared by BaseForm (set in __init__, filled by full_clean()); not in the stubs.
@@ -176,6 +179,11 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
                         "uscc",
                         _("平台上还没有信用代码为 %(code)s 的机构，请选择“注册新机构”。") % {"code": code},
                     )
+                elif not has_members(self.join_organization.pk) and not data.get("legal_representative"):
+                    self.add_error(
+                        "legal_representative",
+                        _("该机构由企业名录导入，尚无负责人。请填写法定代表人姓名，供所在区县主管部门核对。"),
+                    )
         elif mode == "create":
             for name in REQUIRED_WHEN_CREATING:
                 if not data.get(name):
@@ -183,7 +191,7 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         return data
 
     def organization_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in ("role", "mode", "uscc", *CREATE_ONLY_FIELDS)]
+        return [self[n] for n in ("role", "mode", "uscc", "legal_representative", *CREATE_ONLY_FIELDS)]
 
     def account_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in ACCOUNT_FIELDS]

@@ -50,9 +50,12 @@ def user_register(
     join_organization: Organization | None = None,
     organization: dict[str, Any] | None = None,
     role: str = Role.ENTERPRISE,
+    legal_representative: str = "",
 ) -> User:
     """Self-registration of an enterprise or provider user, who either creates an organization
-    (``organization`` holds its facts) or asks to join an existing one. All or nothing."""
+    (``organization`` holds its facts) or asks to join an existing one (claims it, when nobody acts
+    for it yet: ``legal_representative`` is then the name the district officer checks). All or
+    nothing."""
     if (join_organization is None) == (organization is None):
         raise InvalidInput(_("请选择“注册新机构”或“加入已有机构”之一。"))
     if join_organization is not None:
@@ -73,7 +76,9 @@ def user_register(
         summary=msg("自助注册（%(role)s）", role=Role(user.role).label),
     )
     if join_organization is not None:
-        membership_request(actor=user, organization=join_organization)
+        membership_request(
+            actor=user, organization=join_organization, legal_representative=legal_representative
+        )
     else:
         assert organization is not None
         organization_create(actor=user, **organization)

@@ -116,15 +116,33 @@ def organization_members(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """A manager's decision on a join request, or the district officer's on a claim (with a
+    reason to decline); the service tells which from who decides."""
     org = _organization_or_404(request, pk)
     membership = selectors.membership_in(org, membership_pk)
     if membership is None:
         raise Http404(_("加入申请不存在。"))
     approve = request.POST.get("decision") == "approve"
+    manager = is_manager(request.user, org)
     try:
-        services.membership_decide(actor=request.user, membership=membership, approve=approve)
+        services.membership_decide(
+            actor=request.user, membership=membership, approve=approve, note=request.POST.get("note", "")
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已批准。") if approve else _("已拒绝。"))
-    return redirect("organizations:members", pk=org.pk)
+    if manager:
+        return redirect("organizations:members", pk=org.pk)
+    return redirect("organizations:claims")
+
+
+@login_required
+def claims(request: AuthenticatedRequest) -> HttpResponse:
+    """The district officer's queue: people asking to act for organizations nobody acts for yet
+    (imported from the registry), with the legal representative they typed beside the registry's."""
+    if not request.user.is_district_officer:
+        raise PermissionDenied(_("只有区县主管部门可以审核机构认领申请。"))
+    page = paginate(selectors.pending_claims_for(request.user), request.GET.get("page"))
+    rows = [(m, services.claim_check(m)) for m in page.items]
+    return render(request, "organizations/claims.html", {"page": page, "rows": rows})

@@ -85,6 +85,8 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
             "admin": 403,
         },
     ),
+    # claims of imported organizations without members: the district officer's queue
+    ("get", "/organizations/claims/", {"anonymous": "login", "district_officer": 200, "*": 403}),
     # an organization's own people go straight to their only organization
     ("get", "/organizations/mine/", {"anonymous": "login", "enterprise": 302, "provider": 302, "*": 200}),
     ("get", "/accounts/login/", {"anonymous": 200, "*": 302}),
