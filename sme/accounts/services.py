@@ -175,10 +175,10 @@ def staff_account_create(
         "user.create",
         actor=actor,
         obj=user,
-        summary=msg(
-            "创建账号：%(role)s%(scope)s",
-            role=Role(user.role).label,
-            scope=f"（{jurisdiction.name}）" if jurisdiction else "",
+        summary=(
+            msg("创建账号：%(role)s（%(scope)s）", role=Role(user.role).label, scope=jurisdiction.name)
+            if jurisdiction
+            else msg("创建账号：%(role)s", role=Role(user.role).label)
         ),
     )
     return user

@@ -89,6 +89,7 @@ def _load_standard(row: dict[str, Any], models: Any) -> int:
         "industry_classification": row.get("industry_classification", ""),
         "industry_map": row["industry_map"],
         "unmapped_reason": row.get("unmapped_reason", ""),
+        "unmapped_reason_en": row.get("unmapped_reason_en", ""),
     }
     changed = 0
     standard = SizeStandard.objects.filter(version=row["version"]).first()

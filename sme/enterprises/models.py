@@ -23,6 +23,7 @@ class SizeStandard(models.Model):
     industry_classification = models.CharField(_("行业分类标准"), max_length=40, blank=True)
     industry_map = models.JSONField(_("行业与分组对应"), default=list)
     unmapped_reason = models.CharField(_("未列明行业的说明"), max_length=300, blank=True)
+    unmapped_reason_en = models.CharField(_("未列明行业的说明（英文）"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("企业划型标准")

@@ -71,6 +71,7 @@ def _all_rules(version: int) -> tuple[Rules, ...]:
             "effective_to": standard.effective_to.isoformat() if standard.effective_to else None,
             "industry_map": standard.industry_map,
             "unmapped_reason": standard.unmapped_reason,
+            "unmapped_reason_en": standard.unmapped_reason_en,
             "groups": [
                 {"number": g.number, "name": g.name, "indicators": g.indicators, "thresholds": g.thresholds}
                 for g in standard.groups.all()

@@ -79,7 +79,7 @@ def evaluate(params: Mapping[str, str], on: dt.date | None = None) -> tuple[int,
         )
     except SizeInputError as exc:
         bad = {f for f, _m in problems}
-        problems.extend(p for p in exc.problems if p[0] not in bad)
+        problems.extend((f, str(m)) for f, m in exc.problems if f not in bad)
     else:
         if not problems:
             return 200, result.as_dict()

@@ -28,6 +28,7 @@ from .forms import (
 from .importing.fields import IMPORT_FIELDS
 from .models import EnterpriseImport, ImportStatus
 from .permissions import can_browse_enterprises, can_edit_enterprise, can_import, import_roles
+from .reasons import render_reasons
 from .workflow import IMPORT, IMPORTER
 
 IMPORT_POLL_SECONDS = 2
@@ -85,6 +86,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "industry": industry,
             "rule": selectors.stored_rule(profile.size_standard_version, profile.size_group),
+            "reasons": render_reasons(profile.size_reasons),
             "figures": selectors.figures_of(org),
             "can_edit": can_edit_enterprise(request.user, org),
         },
