@@ -54,3 +54,9 @@ def test_every_page_names_a_favicon_and_favicon_ico_answers(client, enterprise_o
         with open(path, "rb") as f:
             head = f.read(4)
         assert head == b"\x00\x00\x01\x00" if name.endswith(".ico") else head == b"<svg"
+
+
+def test_the_footer_links_the_size_class_tool(client):
+    page = client.get("/tools/uscc/").content.decode()
+    footer = page.split("<footer", 1)[1]
+    assert 'href="/tools/size-class/"' in footer
