@@ -265,3 +265,15 @@ def test_users_see_no_internal_notes_about_the_names(client, enterprise_owner):
     tool = client.get("/tools/size-class/").content.decode()
     for body in (picker, tool):
         assert "待核对" not in body and "待核实" not in body
+
+
+def test_administrators_see_the_flag_in_the_admin(client, db):
+    from sme.testing.factories import UserFactory
+
+    admin = UserFactory(username="site_admin", role="admin", is_staff=True, is_superuser=True)
+    IndustryCode.objects.filter(code="65").update(unconfirmed=True)
+    client.force_login(admin)
+    page = client.get("/admin/enterprises/industrycode/?unconfirmed__exact=1")
+    assert page.status_code == 200
+    assert "软件和信息技术服务业" in page.content.decode()
+    assert client.get("/admin/enterprises/sizestandard/").status_code == 200
