@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -20,11 +22,21 @@ api_v1 = [
     path("", include("sme.moderation.api_urls")),
 ]
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file (its URL
+    carries the content hash in production, so the redirect itself is only cached for a day)."""
+    response = HttpResponseRedirect(static_url("favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 # The API comes first: programs call it far more often than people open pages, and Django tries
 # the patterns in order.
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("sme.core.urls")),
+    path("favicon.ico", favicon, name="favicon"),
     path("tools/uscc/", uscc_tool_page, name="uscc-tool"),
     path("tools/size-class/", size_class_tool_page, name="size-class-tool"),
     path("accounts/", include("sme.accounts.urls")),

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from sme.core.forms import BootstrapFormMixin
 from sme.organizations.forms import OrganizationFieldsMixin
+from sme.organizations.guards import has_members
 from sme.organizations.models import PROVIDER_KINDS, Organization, OrganizationKind
 from sme.regions.models import Region
 from sme.regions.selectors import districts
 
 from .backends import login_state
 from .models import Role, mobile_validator
+from .services import staff_account_problems
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
@@ -109,7 +111,6 @@ REQUIRED_WHEN_CREATING = (
 CREATE_ONLY_FIELDS = (
     "name",
     "provider_kind",
-    "legal_representative",
     "district",
     "address",
     "contact_name",
@@ -138,7 +139,7 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         initial=OrganizationKind.SERVICE_PROVIDER,
     )
 
-    field_order = ["role", "mode", "uscc", *CREATE_ONLY_FIELDS, *ACCOUNT_FIELDS]
+    field_order = ["role", "mode", "uscc", "legal_representative", *CREATE_ONLY_FIELDS, *ACCOUNT_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -147,6 +148,9 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
             self.fields[name].required = False
             # Still marked as required in the page: it is, when creating.
             self.fields[name].show_required = True  # type: ignore[attr-defined]
+        self.fields["legal_representative"].help_text = _(
+            "加入由企业名录导入、尚无负责人的机构时也须填写，供所在区县主管部门核对"
+        )
         self.join_organization: Organization | None = None
 
     # Declared by BaseForm (set in __init__, filled by full_clean()); not in the stubs.
@@ -176,6 +180,11 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
                         "uscc",
                         _("平台上还没有信用代码为 %(code)s 的机构，请选择“注册新机构”。") % {"code": code},
                     )
+                elif not has_members(self.join_organization.pk) and not data.get("legal_representative"):
+                    self.add_error(
+                        "legal_representative",
+                        _("该机构由企业名录导入，尚无负责人。请填写法定代表人姓名，供所在区县主管部门核对。"),
+                    )
         elif mode == "create":
             for name in REQUIRED_WHEN_CREATING:
                 if not data.get(name):
@@ -183,7 +192,7 @@ class RegistrationForm(OrganizationFieldsMixin, AccountFieldsMixin):
         return data
 
     def organization_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in ("role", "mode", "uscc", *CREATE_ONLY_FIELDS)]
+        return [self[n] for n in ("role", "mode", "uscc", "legal_representative", *CREATE_ONLY_FIELDS)]
 
     def account_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in ACCOUNT_FIELDS]
@@ -228,3 +237,28 @@ class StaffAccountForm(AccountFieldsMixin):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = districts()
         self.fields["mobile"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        """The service's own checks (name taken, weak password, a district officer without a
+        district…) on whatever the fields let through, so that every problem shows in one round."""
+        data = super().clean()
+        assert data is not None
+        errors = self.errors
+
+        def given(name: str) -> Any:
+            return None if name in errors else data.get(name)
+
+        problems = staff_account_problems(
+            username=given("username"),
+            password=given("password1"),
+            real_name=given("real_name"),
+            role=given("role"),
+            mobile=given("mobile"),
+            email=given("email"),
+            jurisdiction=given("jurisdiction"),
+        )
+        for name, messages in problems.items():
+            if name not in errors:
+                for message in messages:
+                    self.add_error(name, message)
+        return data

@@ -50,9 +50,12 @@ def user_register(
     join_organization: Organization | None = None,
     organization: dict[str, Any] | None = None,
     role: str = Role.ENTERPRISE,
+    legal_representative: str = "",
 ) -> User:
     """Self-registration of an enterprise or provider user, who either creates an organization
-    (``organization`` holds its facts) or asks to join an existing one. All or nothing."""
+    (``organization`` holds its facts) or asks to join an existing one (claims it, when nobody acts
+    for it yet: ``legal_representative`` is then the name the district officer checks). All or
+    nothing."""
     if (join_organization is None) == (organization is None):
         raise InvalidInput(_("请选择“注册新机构”或“加入已有机构”之一。"))
     if join_organization is not None:
@@ -73,11 +76,58 @@ def user_register(
         summary=msg("自助注册（%(role)s）", role=Role(user.role).label),
     )
     if join_organization is not None:
-        membership_request(actor=user, organization=join_organization)
+        membership_request(
+            actor=user, organization=join_organization, legal_representative=legal_representative
+        )
     else:
         assert organization is not None
         organization_create(actor=user, **organization)
     return user
+
+
+def _staff_jurisdiction(role: str, jurisdiction: Region | None) -> Region | None:
+    """The jurisdiction an account of ``role`` gets: its district, the city, or none."""
+    if role == Role.CITY_OFFICER:
+        if jurisdiction is None or jurisdiction.level != Region.Level.PROVINCE:
+            return platform_jurisdiction()
+        return jurisdiction
+    return jurisdiction if role == Role.DISTRICT_OFFICER else None
+
+
+def staff_account_problems(
+    *,
+    username: str | None,
+    password: str | None,
+    real_name: str | None = "",
+    role: str | None,
+    mobile: str | None = "",
+    email: str | None = "",
+    jurisdiction: Region | None = None,
+) -> dict[str, list[str]]:
+    """Every reason the account cannot be made as given, by field, all at once (an administrator
+    fixes them in one round). A value given as None was refused already (by the form) and is not
+    checked again."""
+    problems: dict[str, list[str]] = {}
+    if role is not None and role not in STAFF_ROLES:
+        problems["role"] = [_("请选择主管部门、专家或管理员角色。")]
+    if role == Role.DISTRICT_OFFICER and (
+        jurisdiction is None
+        or jurisdiction.level not in (Region.Level.DISTRICT, Region.Level.FUNCTIONAL_ZONE)
+    ):
+        problems["jurisdiction"] = [_("区县主管部门账号须指定所辖区县，请选择区县。")]
+    if username and User.objects.filter(username=username).exists():
+        problems["username"] = [_("用户名「%(u)s」已被使用。") % {"u": username}]
+    if mobile and User.objects.filter(mobile=mobile).exists():
+        problems["mobile"] = [_("手机号 %(m)s 已注册，请直接登录或找回密码。") % {"m": mobile}]
+    if password:
+        probe = User(
+            username=username or "", real_name=(real_name or "").strip(), email=(email or "").strip()
+        )
+        try:
+            validate_password(password, probe)
+        except ValidationError as exc:
+            problems["password1"] = list(exc.messages)
+    return problems
 
 
 @transaction.atomic
@@ -92,23 +142,24 @@ def staff_account_create(
     email: str = "",
     jurisdiction: Region | None = None,
 ) -> User:
-    """An authority, expert or administrator account, made by an administrator."""
+    """An authority, expert or administrator account, made by an administrator. Every problem of
+    the input is reported at once (:func:`staff_account_problems`)."""
     if not actor.is_platform_admin:
         raise NotAllowed(_("只有平台管理员可以创建主管部门、专家和管理员账号。"))
-    if role not in STAFF_ROLES:
-        raise InvalidInput(_("请选择主管部门、专家或管理员角色。"), {"role": [_("角色无效。")]})
-    if role == Role.DISTRICT_OFFICER:
-        if jurisdiction is None or jurisdiction.level not in (
-            Region.Level.DISTRICT,
-            Region.Level.FUNCTIONAL_ZONE,
-        ):
-            raise InvalidInput(_("区县主管部门账号须指定所辖区县。"), {"jurisdiction": [_("请选择区县。")]})
-    elif role == Role.CITY_OFFICER:
-        if jurisdiction is None or jurisdiction.level != Region.Level.PROVINCE:
-            jurisdiction = platform_jurisdiction()
-    else:
-        jurisdiction = None
-    _check_unique(username, mobile or None)
+    problems = staff_account_problems(
+        username=username,
+        password=password,
+        real_name=real_name,
+        role=role,
+        mobile=mobile,
+        email=email,
+        jurisdiction=jurisdiction,
+    )
+    if not password:
+        problems.setdefault("password1", []).append(_("请设置密码。"))
+    if problems:
+        raise InvalidInput(next(iter(problems.values()))[0], problems)
+    jurisdiction = _staff_jurisdiction(role, jurisdiction)
     user = User(
         username=username,
         real_name=real_name.strip(),
@@ -118,17 +169,16 @@ def staff_account_create(
         jurisdiction=jurisdiction,
         is_staff=(role == Role.ADMIN),
     )
-    _check_password(password, user)
     user.set_password(password)
     user.save()
     audit.record(
         "user.create",
         actor=actor,
         obj=user,
-        summary=msg(
-            "创建账号：%(role)s%(scope)s",
-            role=Role(user.role).label,
-            scope=f"（{jurisdiction.name}）" if jurisdiction else "",
+        summary=(
+            msg("创建账号：%(role)s（%(scope)s）", role=Role(user.role).label, scope=jurisdiction.name)
+            if jurisdiction
+            else msg("创建账号：%(role)s", role=Role(user.role).label)
         ),
     )
     return user

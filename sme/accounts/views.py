@@ -17,6 +17,7 @@ from sme.core.forms import apply_service_errors
 from sme.core.messages import msg
 from sme.core.pagination import paginate
 from sme.core.typing import AuthenticatedRequest
+from sme.organizations.guards import has_members
 
 from . import selectors, services
 from .forms import LoginForm, RegistrationForm, StaffAccountForm
@@ -60,12 +61,23 @@ def register(request: HttpRequest) -> HttpResponse:
                 role=d["role"],
                 join_organization=form.join_organization if d["mode"] == "join" else None,
                 organization=form.organization_data() if d["mode"] == "create" else None,
+                legal_representative=d.get("legal_representative", "") if d["mode"] == "join" else "",
             )
         except ServiceError as exc:
             apply_service_errors(form, exc, REGISTRATION_FIELD_MAP)
         else:
             login(request, user, backend="sme.accounts.backends.UsernameOrMobileBackend")
-            if d["mode"] == "join":
+            joined = form.join_organization if d["mode"] == "join" else None
+            claim = joined is not None and not has_members(joined.pk)
+            if claim:
+                messages.success(
+                    request,
+                    _(
+                        "注册成功。认领「%(org)s」的申请已提交所在区县主管部门核实，批准后您将成为该机构的负责人。"
+                    )
+                    % {"org": form.join_organization},
+                )
+            elif d["mode"] == "join":
                 messages.success(
                     request,
                     _("注册成功。加入申请已提交给「%(org)s」的负责人。") % {"org": form.join_organization},

@@ -17,6 +17,8 @@ class EnterprisesConfig(AppConfig):
         n.register(
             n.link(_("企业档案"), "enterprises:mine", {n.ENTERPRISE}, 2, "my_enterprise"),
             n.link(_("企业名录"), "enterprises:list", {n.OFFICER}, 1, "supervision"),
+            n.link(_("企业规模划型"), "size-class-tool", {n.ANONYMOUS}, 3, "tools"),
+            n.link(_("企业规模划型"), "size-class-tool", {n.SIGNED_IN}, 6, "public"),
         )
         from sme.core import audit
 
@@ -30,6 +32,11 @@ class EnterprisesConfig(AppConfig):
                 "enterprise_import.upload": _("上传企业导入文件"),
             }
         )
+        from sme.exports import registry
+
+        from .exports import KIND, LABEL, enterprises_table
+
+        registry.register(KIND, LABEL, enterprises_table)
         from .loader import load_after_migrate
 
         post_migrate.connect(load_after_migrate, sender=self)

@@ -3,12 +3,13 @@
 :class:`Classifier` gives the same answer, with the same reasons word for word, as
 ``size_class.classify`` (a test compares them over many random inputs), but prepares everything
 that does not depend on the figures once per :class:`~.size_class.Rules` snapshot: the industry
-code resolution, the translated sentence patterns and the bounds' text. Services, the registry
-import and ``reclassify_enterprises`` all use it, so an enterprise gets the same classification
-whichever way its figures arrived.
+code resolution, the header sentence and the bounds. Services, the registry import and
+``reclassify_enterprises`` all use it, so an enterprise gets the same classification whichever
+way its figures arrived.
 
-Reasons are stored in Chinese whatever language the person who triggered the change reads: they
-are part of the record, like the figures.
+Reasons are stored as facts (``reasons``: the sentence and its values, a few dozen bytes) and read
+in the reader's language (``reasons.render_reasons``): a classification made during an officer's
+import reads in English for an English-speaking enterprise.
 """
 
 from __future__ import annotations
@@ -18,29 +19,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import translation
-from django.utils.translation import gettext as _
+from sme.core.messages import msg
 
+from . import reasons as said
+from .reasons import stored
 from .size_class import (
     BANDS,
-    BOUND_PATTERN,
-    FIGURE_PATTERN,
-    INDICATOR_NAMES,
-    INDICATOR_UNITS,
     INDICATORS,
-    SIZE_LABELS,
     Figure,
     Group,
     Rules,
     SizeInputError,
     _check_figures,
     _fmt,
-    _indicator_list,
-    normalize_code,
+    header_fact,
     resolve_industry,
 )
 
-STORED_LANGUAGE = "zh-hans"
 FIELDS = (
     "size_class",
     "size_group",
@@ -61,7 +56,7 @@ class Classification:
     standard_version: str
     figures_year: int | None
     figures: dict[str, Any] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Any] = field(default_factory=list)  # stored reasons (reasons.render_reasons reads them)
 
     def as_fields(self) -> dict[str, Any]:
         return {
@@ -83,11 +78,11 @@ def stored_figure(indicator: str, value: Figure) -> int | str:
 
 @dataclass(frozen=True)
 class _Industry:
-    """A resolved industry code: its group (or None), the header sentence or the refusal."""
+    """A resolved industry code: its group (or None), the header sentence or the refusal (JSON)."""
 
     group: Group | None
-    header: str
-    refusal: list[str] | None
+    header: Any
+    refusal: list[Any] | None
 
 
 class Classifier:
@@ -96,28 +91,14 @@ class Classifier:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self._industries: dict[str, _Industry] = {}
-        with translation.override(STORED_LANGUAGE):
-            self._names = {k: str(INDICATOR_NAMES[k]) for k in INDICATORS}
-            self._units = {k: str(INDICATOR_UNITS[k]) for k in INDICATORS}
-            self._labels = {k: str(v) for k, v in SIZE_LABELS.items()}
-            self._met = _("%(figure)s ≥ %(bound)s")
-            self._missed = _("%(figure)s，低于 %(bound)s")
-            self._reached = _("达到%(band)s的全部下限：%(met)s。")
-            self._not_reached = _("未达到%(band)s：%(missed)s。")
-            self._micro = _("有一项指标低于小型下限即为微型。")
-            self._ignored_pattern = _("本组不按%(names)s划型，所填数值未使用。")
-            self._no_industry = _("未填写行业代码，不能划型。请在企业档案中选择 GB/T 4754-2017 行业代码。")
-            self._no_figures = _("尚未填写年度数据（从业人员、营业收入、资产总额），不能划型。")
-            self._separator = "，"
-            self._ignored: dict[tuple[str, ...], str] = {}
-            self._figure = str(FIGURE_PATTERN)
-            bound_pattern = str(BOUND_PATTERN)
-            self._bounds = {
-                (number, band, k): bound_pattern % {"value": _fmt(bound), "unit": self._units[k]}
-                for number, group in rules.groups.items()
-                for band in BANDS
-                for k, bound in group.thresholds[band].items()
-            }
+        self._no_industry = stored(msg(said.NO_INDUSTRY))
+        self._no_figures = stored(msg(said.NO_FIGURES))
+        self._bounds = {
+            (number, band, k): _fmt(bound)
+            for number, group in rules.groups.items()
+            for band in BANDS
+            for k, bound in group.thresholds[band].items()
+        }
 
     # --- industry --------------------------------------------------------------------------------
 
@@ -126,32 +107,17 @@ class Classifier:
         if found is not None:
             return found
         rules = self.rules
-        with translation.override(STORED_LANGUAGE):
-            try:
-                resolution = resolve_industry(code, rules)
-            except SizeInputError as exc:
-                found = _Industry(None, "", exc.errors)
+        try:
+            resolution = resolve_industry(code, rules)
+        except SizeInputError as exc:
+            found = _Industry(None, None, [stored(m) for m in exc.messages])
+        else:
+            entry, industry = resolution.entry, resolution.industry
+            if entry is None or entry.group is None:
+                found = _Industry(None, None, [stored(rules.refusal(entry, industry))])
             else:
-                entry, industry = resolution.entry, resolution.industry
-                if entry is None or entry.group is None:
-                    reason = (
-                        entry.reason
-                        if entry is not None
-                        else rules.unmapped_reason.format(code=industry.code, name=industry.name)
-                    )
-                    found = _Industry(None, "", [reason])
-                else:
-                    group = rules.groups[entry.group]
-                    header = _(
-                        "行业代码 %(code)s（%(name)s）属于第%(number)s组“%(group)s”，按%(indicators)s划型。"
-                    ) % {
-                        "code": normalize_code(code),
-                        "name": industry.name,
-                        "number": group.number,
-                        "group": group.name,
-                        "indicators": _indicator_list(group.indicators),
-                    }
-                    found = _Industry(group, header, None)
+                group = rules.groups[entry.group]
+                found = _Industry(group, header_fact(resolution.chain[0], industry, group), None)
         if len(self._industries) < 10_000:
             self._industries[code] = found
         return found
@@ -182,49 +148,34 @@ class Classifier:
         given: dict[str, Figure | None] = {"employees": employees, "revenue": revenue, "assets": assets}
         figures: Mapping[str, Figure]
         if any(given[k] is None or given[k] < 0 for k in group.indicators):  # type: ignore[operator]
-            with translation.override(STORED_LANGUAGE):
-                try:
-                    figures = _check_figures(group, given)
-                except SizeInputError as exc:
-                    return Classification("", group.number, version, year, {}, [industry.header, *exc.errors])
+            try:
+                figures = _check_figures(group, given)
+            except SizeInputError as exc:
+                problems = [stored(m) for m in exc.messages]
+                return Classification("", group.number, version, year, {}, [industry.header, *problems])
         else:
             figures = {k: given[k] for k in group.indicators}  # type: ignore[misc]
         reasons = [industry.header]
         size = "micro"
         number = group.number
-        names, units = self._names, self._units
-        pattern = self._figure
-        texts = {
-            k: pattern % {"name": names[k], "value": _fmt(v), "unit": units[k]} for k, v in figures.items()
-        }
-        bound_texts = self._bounds
+        values = {k: _fmt(v) for k, v in figures.items()}
+        bounds_text = self._bounds
         for band in BANDS:
             bounds = group.thresholds[band]
             if all(figures[k] >= b for k, b in bounds.items()):
                 size = band
-                met = self._separator.join(
-                    self._met % {"figure": texts[k], "bound": bound_texts[number, band, k]} for k in bounds
+                reasons.append(
+                    ["reached", band, [[k, values[k], bounds_text[number, band, k]] for k in bounds]]
                 )
-                reasons.append(self._reached % {"band": self._labels[band], "met": met})
                 break
-            missed = self._separator.join(
-                self._missed % {"figure": texts[k], "bound": bound_texts[number, band, k]}
-                for k, b in bounds.items()
-                if figures[k] < b
-            )
-            reasons.append(self._not_reached % {"band": self._labels[band], "missed": missed})
+            missed = [
+                [k, values[k], bounds_text[number, band, k]] for k, b in bounds.items() if figures[k] < b
+            ]
+            reasons.append(["below", band, missed])
         if size == "micro":
-            reasons.append(self._micro)
-        ignored = tuple(k for k in INDICATORS if k not in group.indicators and given[k] is not None)
+            reasons.append(["micro"])
+        ignored = [k for k in INDICATORS if k not in group.indicators and given[k] is not None]
         if ignored:
-            reasons.append(self._ignored_text(ignored))
-        stored = {k: stored_figure(k, v) for k, v in figures.items()}
-        return Classification(size, number, version, year, stored, reasons)
-
-    def _ignored_text(self, ignored: tuple[str, ...]) -> str:
-        text = self._ignored.get(ignored)
-        if text is None:
-            with translation.override(STORED_LANGUAGE):
-                text = self._ignored_pattern % {"names": _indicator_list(ignored)}
-            self._ignored[ignored] = text
-        return text
+            reasons.append(["ignored", ignored])
+        kept = {k: stored_figure(k, v) for k, v in figures.items()}
+        return Classification(size, number, version, year, kept, reasons)

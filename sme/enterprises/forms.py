@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sme.accounts.models import Role
 from sme.core import clock
 from sme.core.forms import BootstrapFormMixin
+from sme.organizations.models import Organization
 from sme.regions.models import Region
 from sme.regions.selectors import districts
 
+from . import selectors
 from .importing.fields import IMPORT_FIELDS
 from .models import FIRST_YEAR, EnterpriseImport, EnterpriseProfile, EnterpriseYearFigures, SizeClass
 from .selectors import FLAGS, UNCLASSIFIED, industry_entry, industry_sections
@@ -23,7 +28,8 @@ class EnterpriseProfileForm(BootstrapFormMixin, forms.Form):
         label=gettext_lazy("行业代码"),
         max_length=20,
         help_text=gettext_lazy(
-            "GB/T 4754-2017：输入代码或名称搜索，选择门类、大类或中类（划型需要时请选到中类）"
+            "GB/T 4754-2017：输入代码或名称搜索，选择门类、大类、中类或小类（划型需要时请选到中类或小类）；"
+            "也可直接填写 6513 或 I6513 这样的代码"
         ),
     )
     is_tech_sme = forms.BooleanField(label=gettext_lazy("科技型中小企业"), required=False)
@@ -112,6 +118,28 @@ class EnterpriseFilterForm(BootstrapFormMixin, forms.Form):
             cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts()
         else:
             del self.fields["district"]
+
+
+def filtered_enterprises(
+    user: Any, params: Mapping[str, Any]
+) -> tuple[EnterpriseFilterForm, QuerySet[Organization]]:
+    """The enterprise list an officer browses, as the page's query parameters filter it: the filter
+    form (to show) and the list, in the user's scope. The list page and its export both read their
+    filters here."""
+    show_district = bool(user.role == Role.CITY_OFFICER or user.is_platform_admin)
+    form = EnterpriseFilterForm(params or None, show_district=show_district)
+    filters = form.cleaned_data if form.is_valid() else {}
+    district = filters.get("district")
+    flag = filters.get("flag") or ""
+    qs = selectors.enterprise_list(
+        user,
+        size_class=filters.get("size_class", ""),
+        section=filters.get("section", ""),
+        district_id=district.pk if district else None,
+        flags=(flag,) if flag else (),
+        q=filters.get("q", ""),
+    )
+    return form, qs
 
 
 # --- registry import ----------------------------------------------------------------------------

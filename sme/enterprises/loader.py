@@ -48,6 +48,7 @@ def _load_codes(rows: list[dict[str, Any]], models: Any) -> int:
     IndustryCode = models.IndustryCode
     existing = {c.code: c for c in IndustryCode.objects.all()}
     changed = 0
+    new = []
     for row in rows:
         values = {
             "level": row["level"],
@@ -56,17 +57,24 @@ def _load_codes(rows: list[dict[str, Any]], models: Any) -> int:
         }
         code = existing.get(row["code"])
         if code is None:
-            existing[row["code"]] = IndustryCode.objects.create(code=row["code"], **values)
-            changed += 1
+            new.append(IndustryCode(code=row["code"], **values))
         elif any(getattr(code, k) != v for k, v in values.items()):
             IndustryCode.objects.filter(pk=code.pk).update(**values)
             changed += 1
+    if new:
+        # About 2,000 codes on a fresh database: one statement per batch, not one per code.
+        IndustryCode.objects.bulk_create(new, batch_size=500)
+        changed += len(new)
+        existing = {c.code: c for c in IndustryCode.objects.all()}
+    moved: dict[int | None, list[int]] = {}  # new parent id -> the codes that move under it
     for row in rows:
         code = existing[row["code"]]
         parent_id = existing[row["parent"]].pk if row.get("parent") else None
         if code.parent_id != parent_id:
-            IndustryCode.objects.filter(pk=code.pk).update(parent_id=parent_id)
-            changed += 1
+            moved.setdefault(parent_id, []).append(code.pk)
+    for parent_id, ids in moved.items():
+        IndustryCode.objects.filter(pk__in=ids).update(parent_id=parent_id)
+        changed += len(ids)
     return changed
 
 
@@ -81,6 +89,7 @@ def _load_standard(row: dict[str, Any], models: Any) -> int:
         "industry_classification": row.get("industry_classification", ""),
         "industry_map": row["industry_map"],
         "unmapped_reason": row.get("unmapped_reason", ""),
+        "unmapped_reason_en": row.get("unmapped_reason_en", ""),
     }
     changed = 0
     standard = SizeStandard.objects.filter(version=row["version"]).first()

@@ -23,6 +23,7 @@ class SizeStandard(models.Model):
     industry_classification = models.CharField(_("行业分类标准"), max_length=40, blank=True)
     industry_map = models.JSONField(_("行业与分组对应"), default=list)
     unmapped_reason = models.CharField(_("未列明行业的说明"), max_length=300, blank=True)
+    unmapped_reason_en = models.CharField(_("未列明行业的说明（英文）"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("企业划型标准")
@@ -58,12 +59,13 @@ class SizeGroup(models.Model):
 
 
 class IndustryCode(models.Model):
-    """A GB/T 4754-2017 code: 门类 (letter), 大类 (2 digits) or 中类 (3 digits)."""
+    """A GB/T 4754-2017 code: 门类 (letter), 大类 (2 digits), 中类 (3 digits) or 小类 (4 digits)."""
 
     class Level(models.TextChoices):
         SECTION = "section", _("门类")
         DIVISION = "division", _("大类")
         GROUP = "group", _("中类")
+        CLASS = "class", _("小类")
 
     code = models.CharField(_("代码"), max_length=4, unique=True)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
@@ -116,7 +118,7 @@ class EnterpriseProfile(models.Model):
         related_name="enterprise_profile",
     )
     industry_code = models.CharField(
-        _("行业代码"), max_length=4, blank=True, help_text=_("GB/T 4754-2017 门类、大类或中类代码")
+        _("行业代码"), max_length=4, blank=True, help_text=_("GB/T 4754-2017 门类、大类、中类或小类代码")
     )
     # The 门类 letter of ``industry_code``, kept for filtering lists by section.
     industry_section = models.CharField(_("行业门类"), max_length=1, blank=True)

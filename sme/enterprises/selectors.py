@@ -9,6 +9,7 @@ replaced), an enterprise user only the enterprises they are an active member of.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -25,6 +26,8 @@ from sme.organizations.models import Organization, OrganizationKind
 from sme.organizations.selectors import organizations_visible_to
 
 from .classification import Classifier
+from .industry_codes import IndustryCodeError, parse_industry_code
+from .industry_codes import normalize as normalize_code_text
 from .models import (
     EnterpriseImport,
     EnterpriseProfile,
@@ -68,6 +71,7 @@ def _all_rules(version: int) -> tuple[Rules, ...]:
             "effective_to": standard.effective_to.isoformat() if standard.effective_to else None,
             "industry_map": standard.industry_map,
             "unmapped_reason": standard.unmapped_reason,
+            "unmapped_reason_en": standard.unmapped_reason_en,
             "groups": [
                 {"number": g.number, "name": g.name, "indicators": g.indicators, "thresholds": g.thresholds}
                 for g in standard.groups.all()
@@ -98,8 +102,11 @@ def size_class_on(
 
 
 def industry_choices() -> list[IndustryCode]:
-    """The shipped codes for the picker, sections first then by code."""
-    return sorted(IndustryCode.objects.all(), key=lambda c: (c.level != "section", c.code))
+    """The codes the size-class tool suggests, sections first then by code: 门类, 大类 and 中类. No
+    size standard maps a 小类 of its own (a class is classified by its 中类 or 大类), so the ~1,400
+    classes are left out of the page; typed in, they are read like any code."""
+    codes = IndustryCode.objects.exclude(level=IndustryCode.Level.CLASS)
+    return sorted(codes, key=lambda c: (c.level != "section", c.code))
 
 
 @lru_cache(maxsize=4)
@@ -122,7 +129,7 @@ class IndustryEntry:
     name: str
     section: str  # the 门类 letter
     path: str  # "C 制造业 › 13 农副食品加工业"
-    unconfirmed: bool = False
+    parent: str | None = None
 
 
 @lru_cache(maxsize=4)
@@ -136,7 +143,8 @@ def _industry_index(version: int) -> dict[str, IndustryEntry]:
             chain.append(parents[chain[-1].parent_id])
         section = chain[-1].code if chain[-1].level == IndustryCode.Level.SECTION else ""
         path = " › ".join(f"{c.code} {c.name}" for c in reversed(chain))
-        index[code.code] = IndustryEntry(code.code, code.level, code.name, section, path, code.unconfirmed)
+        parent = chain[1].code if len(chain) > 1 else None
+        index[code.code] = IndustryEntry(code.code, code.level, code.name, section, path, parent)
     return index
 
 
@@ -146,33 +154,38 @@ def industry_index() -> dict[str, IndustryEntry]:
 
 
 def industry_entry(raw: str) -> IndustryEntry | None:
-    """The loaded code ``raw`` names, or, for a 3–4 digit code below a loaded 大类 (such as 小类 7010),
-    an entry for it under that 大类; None when the code is not a GB/T 4754-2017 code we know."""
+    """The loaded code ``raw`` names (``6513``, ``I6513``, ``I``…), or None when it names none."""
     return entry_in(industry_index(), raw)
 
 
 def entry_in(index: dict[str, IndustryEntry], raw: str) -> IndustryEntry | None:
     """:func:`industry_entry` on a given snapshot of the codes (no database, no cache)."""
-    code = (raw or "").strip().upper()
-    if code in index:
-        return index[code]
-    if code.isdigit() and len(code) in (3, 4):
-        parent = index.get(code[:3]) or index.get(code[:2])
-        if parent is not None and parent.level != IndustryCode.Level.SECTION:
-            return IndustryEntry(code, "class", "", parent.section, f"{parent.path} › {code}")
-    return None
+    try:
+        return index[parse_industry_code(raw, index).code]
+    except IndustryCodeError:
+        return None
+
+
+_PREFIXED = re.compile(r"([A-Z])(\d+)")
 
 
 def industry_search(q: str, limit: int = 30) -> list[IndustryEntry]:
-    """Codes whose code starts with ``q`` or whose name contains it; sections, then by code."""
+    """Codes whose code starts with ``q`` (``I651`` as ``651`` within I) or whose name contains it;
+    sections first, then by code, so a 中类 comes just before its 小类."""
     q = (q or "").strip()
     index = industry_index()
+    upper = normalize_code_text(q)
     if not q:
         found = [e for e in index.values() if e.level == IndustryCode.Level.SECTION]
     else:
-        upper = q.upper()
-        found = [e for e in index.values() if e.code.startswith(upper) or q in e.name]
-    found.sort(key=lambda e: (e.code != q.upper(), len(e.code) > 1, e.code))
+        prefixed = _PREFIXED.fullmatch(upper)
+        if prefixed:
+            letter, digits = prefixed.groups()
+            found = [e for e in index.values() if e.code.startswith(digits) and e.section == letter]
+            upper = digits
+        else:
+            found = [e for e in index.values() if e.code.startswith(upper) or q in e.name]
+    found.sort(key=lambda e: (e.code != upper, len(e.code) > 1, e.code))
     return found[:limit]
 
 
@@ -280,12 +293,14 @@ def import_for(user: Any, pk: int) -> EnterpriseImport | None:
 
 
 def earlier_import_of(user: Any, job: EnterpriseImport) -> EnterpriseImport | None:
-    """The latest finished import of the same file (same SHA-256) that ``user`` may see, if any."""
+    """The latest finished import of the same file (same SHA-256), uploaded before ``job``, that
+    ``user`` may see, if any. A later import of the file is no news to this one's page."""
+    before = Q(created_at__lt=job.created_at) | Q(created_at=job.created_at, pk__lt=job.pk)
     return (
         imports_visible_to(user)
-        .filter(sha256=job.sha256, status=ImportStatus.DONE)
+        .filter(before, sha256=job.sha256, status=ImportStatus.DONE)
         .exclude(pk=job.pk)
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
         .first()
     )
 

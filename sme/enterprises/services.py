@@ -31,6 +31,7 @@ from .classification import FIELDS, Classification, Classifier
 from .importing import reader
 from .importing.fields import IMPORT_FIELDS, REQUIRED_KEYS, guess_mapping, guess_year
 from .importing.runner import local_path
+from .industry_codes import IndustryCodeError, parse_industry_code
 from .models import (
     DECIMAL_PLACES,
     FIRST_YEAR,
@@ -41,7 +42,7 @@ from .models import (
     ImportStatus,
 )
 from .permissions import can_edit_enterprise, can_import, import_district, import_roles
-from .selectors import IndustryEntry, classifier_on, import_max_bytes, industry_entry, latest_figures
+from .selectors import IndustryEntry, classifier_on, import_max_bytes, industry_index, latest_figures
 from .tasks import run_import
 from .workflow import IMPORT, IMPORTER
 
@@ -58,16 +59,15 @@ def _conflict() -> Conflict:
 
 
 def _validated_industry_code(raw: str) -> IndustryEntry:
-    """The GB/T 4754-2017 code as loaded (or a 3–4 digit code below a loaded 大类), else InvalidInput."""
-    code = (raw or "").strip().upper()
-    if not code:
-        message = _("请选择行业代码（GB/T 4754-2017）。")
-        raise InvalidInput(message, {"industry_code": [message]})
-    entry = industry_entry(code)
-    if entry is None:
-        message = _("行业代码“%(code)s”不是 GB/T 4754-2017 中的门类、大类或中类代码。") % {"code": code}
-        raise InvalidInput(message, {"industry_code": [message]})
-    return entry
+    """The loaded GB/T 4754-2017 code ``raw`` names (``6513``, ``I6513``…), else InvalidInput saying
+    exactly what is wrong (``industry_codes.parse_industry_code``, as the import and the tool read it)."""
+    index = industry_index()
+    try:
+        parsed = parse_industry_code(raw, index)
+    except IndustryCodeError as exc:
+        message = str(exc)
+        raise InvalidInput(message, {"industry_code": [message]}) from exc
+    return index[parsed.code]
 
 
 def _year_problem(year: int | None, today: dt.date | None = None) -> str | None:

@@ -12,51 +12,40 @@ indicator its group lists; the class is the highest band whose every lower bound
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from sme.core.messages import Message, as_message, msg
+
+from . import industry_codes, reasons
+from .reasons import INDICATOR_NAMES, INDICATOR_UNITS, SIZE_LABELS, DataText
 
 BANDS = ("large", "medium", "small")  # highest first; below "small" is "micro"
 SIZES = (*BANDS, "micro")
 INDICATORS = ("employees", "revenue", "assets")
 
-SIZE_LABELS = {
-    "large": gettext_lazy("大型"),
-    "medium": gettext_lazy("中型"),
-    "small": gettext_lazy("小型"),
-    "micro": gettext_lazy("微型"),
-}
-INDICATOR_NAMES = {
-    "employees": gettext_lazy("从业人员"),
-    "revenue": gettext_lazy("营业收入"),
-    "assets": gettext_lazy("资产总额"),
-}
-INDICATOR_UNITS = {
-    "employees": gettext_lazy("人"),
-    "revenue": gettext_lazy("万元"),
-    "assets": gettext_lazy("万元"),
-}
-
-_CODE_RE = re.compile(r"^(?:[A-Z]|\d{2,4})$")
-
 Figure = int | Decimal
 
 
 class SizeInputError(ValueError):
-    """The input cannot be classified as given: each problem is ``(field, Chinese message)``."""
+    """The input cannot be classified as given: each problem is ``(field, message)``, a message
+    (``sme.core.messages``) or text; ``errors`` are the texts in the active language."""
 
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, problems: Sequence[tuple[str, Message | str]]) -> None:
         self.problems = list(problems)
         super().__init__("；".join(self.errors))
 
     @property
     def errors(self) -> list[str]:
-        return [message for _field, message in self.problems]
+        return [str(message) for _field, message in self.problems]
+
+    @property
+    def messages(self) -> list[Message]:
+        return [as_message(message) for _field, message in self.problems]
 
     @property
     def fields(self) -> set[str]:
@@ -76,12 +65,17 @@ class MapEntry:
     group: int | None
     reason: str = ""
     exact: bool = False  # applies to the code exactly as given, not to the codes below it
+    reason_en: str = ""
+
+    @property
+    def reason_text(self) -> DataText:
+        return DataText(self.reason, self.reason_en)
 
 
 @dataclass(frozen=True)
 class Industry:
     code: str
-    level: str  # section / division / group
+    level: str  # section / division / group / class
     name: str
     parent: str | None = None
 
@@ -97,6 +91,18 @@ class Rules:
     industry_map: Mapping[str, MapEntry]
     unmapped_reason: str
     industries: Mapping[str, Industry] = field(default_factory=dict)
+    unmapped_reason_en: str = ""
+
+    def unmapped(self, industry: Industry) -> DataText:
+        """Why ``industry`` cannot be classified by this standard (it is in none of its groups)."""
+        return DataText(
+            self.unmapped_reason.format(code=industry.code, name=industry.name),
+            self.unmapped_reason_en.format(code=industry.code, name=industry.name),
+        )
+
+    def refusal(self, entry: MapEntry | None, industry: Industry) -> DataText:
+        """Why ``industry`` is not classified: its map entry's reason, or the general one."""
+        return entry.reason_text if entry is not None else self.unmapped(industry)
 
     def in_force(self, on: dt.date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
@@ -174,7 +180,9 @@ def rules_from_data(standard: Mapping[str, Any], codes: Iterable[Mapping[str, An
         for code in entry["codes"]:
             if code in industry_map:
                 raise ValueError(f"industry code {code} is mapped twice")
-            industry_map[code] = MapEntry(group, entry.get("reason", ""), bool(entry.get("exact")))
+            industry_map[code] = MapEntry(
+                group, entry.get("reason", ""), bool(entry.get("exact")), entry.get("reason_en", "")
+            )
     industries = {
         row["code"]: Industry(row["code"], row["level"], row["name"], row.get("parent")) for row in codes
     }
@@ -191,6 +199,7 @@ def rules_from_data(standard: Mapping[str, Any], codes: Iterable[Mapping[str, An
         industry_map=industry_map,
         unmapped_reason=standard.get("unmapped_reason", ""),
         industries=industries,
+        unmapped_reason_en=standard.get("unmapped_reason_en", ""),
     )
 
 
@@ -199,52 +208,22 @@ def rules_from_data(standard: Mapping[str, Any], codes: Iterable[Mapping[str, An
 
 @dataclass(frozen=True)
 class Resolution:
-    industry: Industry  # the most specific known code on the chain
-    chain: tuple[str, ...]  # the code as given, then its 中类, 大类 and 门类
+    industry: Industry  # the code as given, as loaded
+    chain: tuple[str, ...]  # the code as stored, then its ancestors up to its 门类
     entry: MapEntry | None
     matched: str | None  # the code on the chain whose mapping applied
 
 
-def normalize_code(raw: str) -> str:
-    return raw.strip().upper()
-
-
 def resolve_industry(raw: str, rules: Rules) -> Resolution:
-    """The chain of a GB/T 4754-2017 code (e.g. 5910 → 591 → 59 → G) and the mapping that applies:
-    the most specific code on the chain that the standard's industry map names."""
-    code = normalize_code(raw)
-    if not code:
-        raise SizeInputError(
-            [("industry", _("请填写行业代码（GB/T 4754-2017 门类字母或 2–4 位数字代码）。"))]
-        )
-    if not _CODE_RE.match(code):
-        raise SizeInputError(
-            [
-                (
-                    "industry",
-                    _("行业代码“%(code)s”格式不正确：应为门类字母（如 C）或 2–4 位数字（如 13、591、7010）。")
-                    % {"code": raw.strip()},
-                )
-            ]
-        )
-    known = rules.industries
-    if code.isdigit():
-        division = known.get(code[:2])
-        if division is None or division.level != "division":
-            raise SizeInputError(
-                [("industry", _("行业代码“%(code)s”不是 GB/T 4754-2017 中的代码。") % {"code": code})]
-            )
-        chain = [code[:k] for k in range(len(code), 1, -1)]
-        if division.parent:
-            chain.append(division.parent)
-    else:
-        section = known.get(code)
-        if section is None or section.level != "section":
-            raise SizeInputError(
-                [("industry", _("行业代码“%(code)s”不是 GB/T 4754-2017 中的门类。") % {"code": code})]
-            )
-        chain = [code]
-    industry = next(known[c] for c in chain if c in known)
+    """The chain of a GB/T 4754-2017 code (e.g. 5920 → 592 → 59 → G, or I6513 → 6513 → 651 → 65 → I)
+    and the mapping that applies: the most specific code on the chain that the standard's industry
+    map names. The code is read by ``industry_codes.parse_industry_code``, as everywhere."""
+    try:
+        parsed = industry_codes.parse_industry_code(raw, rules.industries)
+    except industry_codes.IndustryCodeError as exc:
+        raise SizeInputError([("industry", exc.message)]) from exc
+    chain = parsed.chain
+    industry = rules.industries[parsed.code]
     matched = next(
         (c for c in chain if c in rules.industry_map and (c == chain[0] or not rules.industry_map[c].exact)),
         None,
@@ -269,31 +248,13 @@ def _json_number(value: Figure) -> int | float:
     return value
 
 
-# How a figure and a bound read in a reason ("从业人员 50 人", "300 万元"): patterns, so that a language
-# may order the name, the number and the unit its own way.
-FIGURE_PATTERN = gettext_lazy("%(name)s %(value)s %(unit)s")
-BOUND_PATTERN = gettext_lazy("%(value)s %(unit)s")
-
-
-def _figure_text(indicator: str, value: Figure) -> str:
-    return str(FIGURE_PATTERN) % {
-        "name": INDICATOR_NAMES[indicator],
-        "value": _fmt(value),
-        "unit": INDICATOR_UNITS[indicator],
-    }
-
-
-def _bound_text(indicator: str, value: Decimal) -> str:
-    return str(BOUND_PATTERN) % {"value": _fmt(value), "unit": INDICATOR_UNITS[indicator]}
-
-
-def _indicator_list(indicators: Sequence[str]) -> str:
-    names = [str(INDICATOR_NAMES[i]) for i in indicators]
-    return names[0] if len(names) == 1 else _("和").join(names)
+def indicator_names(indicators: Sequence[str]) -> Message:
+    """The group's indicators, joined: "从业人员和营业收入"."""
+    return reasons.indicator_list(indicators)
 
 
 def _check_figures(group: Group, figures: Mapping[str, Figure | None]) -> dict[str, Figure]:
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Message | str]] = []
     used: dict[str, Figure] = {}
     for indicator in group.indicators:
         value = figures.get(indicator)
@@ -302,27 +263,49 @@ def _check_figures(group: Group, figures: Mapping[str, Figure | None]) -> dict[s
             problems.append(
                 (
                     indicator,
-                    _("缺少%(name)s（%(unit)s）：第%(number)s组“%(group)s”按%(indicators)s划型。")
-                    % {
-                        "name": name,
-                        "unit": INDICATOR_UNITS[indicator],
-                        "number": group.number,
-                        "group": group.name,
-                        "indicators": _indicator_list(group.indicators),
-                    },
+                    msg(
+                        reasons.MISSING,
+                        name=name,
+                        unit=INDICATOR_UNITS[indicator],
+                        number=group.number,
+                        group=group.name,
+                        indicators=indicator_names(group.indicators),
+                    ),
                 )
             )
         elif isinstance(value, Decimal) and not value.is_finite():
-            problems.append((indicator, _("%(name)s应为有限的数值。") % {"name": name}))
+            problems.append((indicator, msg(reasons.NOT_FINITE, name=name)))
         elif value < 0:
-            problems.append((indicator, _("%(name)s不能为负数。") % {"name": name}))
+            problems.append((indicator, msg(reasons.NEGATIVE, name=name)))
         elif indicator == "employees" and not (isinstance(value, int) or value == int(value)):
-            problems.append((indicator, _("从业人员应为整数。")))
+            problems.append((indicator, msg(reasons.NOT_WHOLE)))
         else:
             used[indicator] = value
     if problems:
         raise SizeInputError(problems)
     return used
+
+
+def header_fact(code: str, industry: Industry, group: Group) -> list[Any]:
+    """ "行业代码 3411（…）属于第2组“工业”，按从业人员和营业收入划型。" as a stored fact."""
+    return ["group", code, industry.name, group.number, group.name, list(group.indicators)]
+
+
+def band_facts(group: Group, figures: Mapping[str, Figure], size: str) -> list[list[Any]]:
+    """Each band tried from the top: the figures below its bounds, then the band whose every bound
+    is met (or why 微型), as stored facts (``reasons``)."""
+    said: list[list[Any]] = []
+    for band in BANDS:
+        bounds = group.thresholds[band]
+        if band == size:
+            said.append(["reached", band, [[k, _fmt(figures[k]), _fmt(b)] for k, b in bounds.items()]])
+            break
+        said.append(
+            ["below", band, [[k, _fmt(figures[k]), _fmt(b)] for k, b in bounds.items() if figures[k] < b]]
+        )
+    if size == "micro":
+        said.append(["micro"])
+    return said
 
 
 def band_of(group: Group, figures: Mapping[str, Figure]) -> str:
@@ -363,12 +346,7 @@ def classify(
     industry = resolution.industry
     entry = resolution.entry
     if entry is None or entry.group is None:
-        reason = (
-            entry.reason
-            if entry is not None
-            else standard.unmapped_reason.format(code=industry.code, name=industry.name)
-        )
-        return SizeResult(None, industry, None, {}, [reason], standard)
+        return SizeResult(None, industry, None, {}, [standard.refusal(entry, industry).render()], standard)
 
     group = standard.groups[entry.group]
     given: dict[str, Figure | None] = {
@@ -378,37 +356,9 @@ def classify(
     }
     figures = _check_figures(group, given)
     size = band_of(group, figures)
-
-    reasons = [
-        _("行业代码 %(code)s（%(name)s）属于第%(number)s组“%(group)s”，按%(indicators)s划型。")
-        % {
-            "code": normalize_code(industry_code),
-            "name": industry.name,
-            "number": group.number,
-            "group": group.name,
-            "indicators": _indicator_list(group.indicators),
-        }
-    ]
-    for band in BANDS:
-        bounds = group.thresholds[band]
-        if band == size:
-            met = "，".join(
-                _("%(figure)s ≥ %(bound)s")
-                % {"figure": _figure_text(k, figures[k]), "bound": _bound_text(k, b)}
-                for k, b in bounds.items()
-            )
-            reasons.append(_("达到%(band)s的全部下限：%(met)s。") % {"band": SIZE_LABELS[band], "met": met})
-            break
-        missed = "，".join(
-            _("%(figure)s，低于 %(bound)s")
-            % {"figure": _figure_text(k, figures[k]), "bound": _bound_text(k, b)}
-            for k, b in bounds.items()
-            if figures[k] < b
-        )
-        reasons.append(_("未达到%(band)s：%(missed)s。") % {"band": SIZE_LABELS[band], "missed": missed})
-    if size == "micro":
-        reasons.append(_("有一项指标低于小型下限即为微型。"))
+    said = [header_fact(resolution.chain[0], industry, group), *band_facts(group, figures, size)]
     ignored = [k for k in INDICATORS if k not in group.indicators and given[k] is not None]
     if ignored:
-        reasons.append(_("本组不按%(names)s划型，所填数值未使用。") % {"names": _indicator_list(ignored)})
-    return SizeResult(size, industry, group, figures, reasons, standard)
+        said.append(["ignored", ignored])
+    explained = [reasons.render_reason(fact) for fact in said]
+    return SizeResult(size, industry, group, figures, explained, standard)

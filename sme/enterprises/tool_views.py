@@ -79,7 +79,7 @@ def evaluate(params: Mapping[str, str], on: dt.date | None = None) -> tuple[int,
         )
     except SizeInputError as exc:
         bad = {f for f, _m in problems}
-        problems.extend(p for p in exc.problems if p[0] not in bad)
+        problems.extend((f, str(m)) for f, m in exc.problems if f not in bad)
     else:
         if not problems:
             return 200, result.as_dict()
@@ -123,7 +123,10 @@ SIZE_CLASS_SCHEMA = extend_schema(
             OpenApiTypes.STR,
             OpenApiParameter.QUERY,
             required=True,
-            description="GB/T 4754-2017 行业代码：门类字母（如 C）或 2–4 位数字（如 13、591、7010）",
+            description=(
+                "GB/T 4754-2017 行业代码：门类字母（如 C）、2–4 位数字（如 13、591、3411），"
+                "或登记、税务系统导出的门类字母加数字（如 C3411、I6513）；字母须与代码所属门类一致"
+            ),
         ),
         _figure_param("employees", "从业人员（人），非负整数"),
         _figure_param("revenue", "营业收入（万元），可带小数"),

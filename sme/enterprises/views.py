@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from sme.accounts.models import Role
 from sme.core.errors import ServiceError
 from sme.core.forms import apply_service_errors
 from sme.core.pagination import paginate
@@ -20,15 +19,16 @@ from sme.organizations.models import Organization
 
 from . import selectors, services
 from .forms import (
-    EnterpriseFilterForm,
     EnterpriseProfileForm,
     ImportMappingForm,
     ImportUploadForm,
     YearFiguresForm,
+    filtered_enterprises,
 )
 from .importing.fields import IMPORT_FIELDS
 from .models import EnterpriseImport, ImportStatus
 from .permissions import can_browse_enterprises, can_edit_enterprise, can_import, import_roles
+from .reasons import render_reasons
 from .workflow import IMPORT, IMPORTER
 
 IMPORT_POLL_SECONDS = 2
@@ -56,19 +56,7 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not can_browse_enterprises(user):
         raise PermissionDenied(_("只有主管部门和平台管理员可以浏览企业名录。"))
-    show_district = user.role == Role.CITY_OFFICER or user.is_platform_admin
-    form = EnterpriseFilterForm(request.GET or None, show_district=show_district)
-    filters = form.cleaned_data if form.is_valid() else {}
-    district = filters.get("district")
-    flag = filters.get("flag") or ""
-    qs = selectors.enterprise_list(
-        user,
-        size_class=filters.get("size_class", ""),
-        section=filters.get("section", ""),
-        district_id=district.pk if district else None,
-        flags=(flag,) if flag else (),
-        q=filters.get("q", ""),
-    )
+    form, qs = filtered_enterprises(user, request.GET)
     page = paginate(qs, request.GET.get("page"))
     return render(
         request,
@@ -98,6 +86,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "industry": industry,
             "rule": selectors.stored_rule(profile.size_standard_version, profile.size_group),
+            "reasons": render_reasons(profile.size_reasons),
             "figures": selectors.figures_of(org),
             "can_edit": can_edit_enterprise(request.user, org),
         },

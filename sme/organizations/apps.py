@@ -34,3 +34,8 @@ class OrganizationsConfig(AppConfig):
         from .todos import todos_for
 
         todos.register(todos_for)
+        from sme.exports import registry
+
+        from .exports import KIND, LABEL, organizations_table
+
+        registry.register(KIND, LABEL, organizations_table)

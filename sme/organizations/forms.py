@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,7 +12,7 @@ from sme.core.forms import BootstrapFormMixin
 from sme.regions.models import Region
 from sme.regions.selectors import districts
 
-from . import uscc
+from . import selectors, uscc
 from .models import Organization, OrganizationKind, VerificationStatus
 
 
@@ -148,3 +150,44 @@ class OrganizationFilterForm(BootstrapFormMixin, forms.Form):
             cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts()
         else:
             del self.fields["district"]
+
+
+def filter_description(form: forms.Form) -> str:
+    """The filters a list form applies, as officials read them ("认证状态：待审核；区县：万州区"), for
+    an export's title and audit row; "" when nothing is filtered."""
+    if not form.is_bound or not form.is_valid():
+        return ""
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "") or name in ("sort", "page"):
+            continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
+        parts.append(f"{field.label}：{value}")
+    return "；".join(parts)
+
+
+def can_browse_organizations(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_officer or user.is_platform_admin))
+
+
+def filtered_organizations(
+    user: Any, params: Mapping[str, Any]
+) -> tuple[OrganizationFilterForm, QuerySet[Organization]]:
+    """The organization list an officer or administrator browses, as the page's query parameters
+    filter it: the filter form (to show) and the list, in the user's scope. The list page and its
+    export both read their filters here."""
+    show_district = bool(user.is_city_officer or user.is_platform_admin)
+    form = OrganizationFilterForm(params or None, show_district=show_district)
+    filters = form.cleaned_data if form.is_valid() else {}
+    district = filters.get("district")
+    qs = selectors.organization_list(
+        user,
+        status=filters.get("status", ""),
+        kind=filters.get("kind", ""),
+        district_id=district.pk if district else None,
+        q=filters.get("q", ""),
+        sort=filters.get("sort") or "newest",
+    )
+    return form, qs

@@ -130,6 +130,9 @@ class Membership(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
     )
+    # Asking to join an organization that has no members yet (imported from the registry): the name
+    # the applicant gives, which the district officer compares with the registry's before deciding.
+    claimed_legal_representative = models.CharField(_("申请人填写的法定代表人"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("机构成员")

@@ -50,7 +50,8 @@ def roles_for(user: Any, organization: Organization) -> set[str]:
 
 
 def membership_roles(user: Any, membership: Membership) -> set[str]:
-    """The applicant (the membership's own person) and the organization's managers."""
+    """The applicant (the membership's own person), the organization's managers and the district
+    officer of its district (who decides claims of organizations without members)."""
     roles: set[str] = set()
     if not user.is_authenticated or not user.is_active:
         return roles
@@ -58,6 +59,8 @@ def membership_roles(user: Any, membership: Membership) -> set[str]:
         roles.add(APPLICANT)
     if is_manager(user, membership.organization):
         roles.add(ORG_MANAGER)
+    if user.is_district_officer and membership.organization.district_id in jurisdiction_district_ids(user):
+        roles.add(DISTRICT_OFFICER)
     return roles
 
 

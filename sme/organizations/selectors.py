@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from sme.regions.models import Region
 
@@ -84,6 +84,27 @@ def membership_in(organization: Organization, pk: int) -> Membership | None:
 
 def pending_join_requests(organization: Organization) -> QuerySet[Membership]:
     return organization.memberships.filter(status=MembershipStatus.PENDING).select_related("user")
+
+
+def pending_claims_for(user: Any) -> QuerySet[Membership]:
+    """Join requests to organizations nobody acts for yet (imported from the registry) in a district
+    officer's district: theirs to decide, oldest first. Anyone else: none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_district_officer:
+        return Membership.objects.none()
+    active = Membership.objects.filter(organization=OuterRef("organization"), status=MembershipStatus.ACTIVE)
+    return (
+        Membership.objects.filter(
+            status=MembershipStatus.PENDING, organization__district_id__in=jurisdiction_district_ids(user)
+        )
+        .exclude(Exists(active))
+        .select_related("user", "organization", "organization__district")
+        .order_by("updated_at", "id")
+    )
+
+
+def claim_for(user: Any, pk: int) -> Membership | None:
+    """One pending claim the district officer may decide, or None."""
+    return pending_claims_for(user).filter(pk=pk).first()
 
 
 def members_of(organization: Organization) -> QuerySet[Membership]:

@@ -7,6 +7,7 @@ facts are compare-and-set on its version (``sme.core.versioning``).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, cast
 
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from sme.notifications.services import notify
 from sme.regions.models import Region
 
 from . import uscc
+from .guards import has_members
 from .models import (
     MANAGING_ROLES,
     Membership,
@@ -31,9 +33,9 @@ from .models import (
     Organization,
     VerificationStatus,
 )
-from .permissions import membership_roles, roles_for
+from .permissions import district_officers_covering, membership_roles, roles_for
 from .selectors import region_mismatch
-from .workflow import APPLICANT, MEMBERSHIP, ORG_MANAGER, VERIFICATION
+from .workflow import APPLICANT, DISTRICT_OFFICER, MEMBERSHIP, ORG_MANAGER, VERIFICATION
 
 IDENTITY_FIELDS = ("kind", "name", "uscc", "legal_representative", "district")
 CONTACT_FIELDS = ("address", "contact_name", "contact_phone", "contact_email")
@@ -225,13 +227,46 @@ def organization_transition(
     return org
 
 
+_NAME_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", ".": "·", "‧": "·"})
+
+
+def _name_key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split()).translate(_NAME_DOTS).casefold()
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two spellings of a person's name are the same name (blanks, full-width forms and the dot
+    between the parts of a transcribed name aside)."""
+    return bool(a and b) and _name_key(a) == _name_key(b)
+
+
+def claim_check(membership: Membership) -> dict[str, Any]:
+    """What the district officer compares before deciding a claim: the legal representative the
+    applicant typed against the registry's."""
+    typed = membership.claimed_legal_representative
+    registry = membership.organization.legal_representative
+    return {"typed": typed, "registry": registry, "matches": _same_name(typed, registry)}
+
+
 @transaction.atomic
-def membership_request(*, actor: Any, organization: Organization) -> Membership:
+def membership_request(
+    *, actor: Any, organization: Organization, legal_representative: str = ""
+) -> Membership:
     """Ask to join an existing organization; its owner or an administrator decides. Someone who was
-    declined may ask again (the same membership moves back to pending)."""
+    declined may ask again (the same membership moves back to pending).
+
+    An organization without members (imported from the registry) is claimed instead: the applicant
+    gives its legal representative's name, and the district officer of its district decides
+    (:func:`membership_decide`); the first person approved becomes the owner."""
+    legal_representative = (legal_representative or "").strip()[:50]
+    claim = not has_members(organization.pk)
+    if claim and not legal_representative:
+        message = _("该机构由企业名录导入，尚无负责人。请填写法定代表人姓名，供所在区县主管部门核对。")
+        raise InvalidInput(message, {"legal_representative": [message]})
     existing = Membership.objects.filter(organization=organization, user=actor).first()
     if existing is not None and existing.status != MembershipStatus.DECLINED:
         raise InvalidInput(_("您已是该机构成员或已提交过加入申请。"))
+    changes = {"claimed_legal_representative": [None, legal_representative]} if legal_representative else None
     if existing is not None:
         membership = apply_transition(
             workflow=MEMBERSHIP,
@@ -239,40 +274,96 @@ def membership_request(*, actor: Any, organization: Organization) -> Membership:
             action="request",
             actor=actor,
             roles=membership_roles(actor, existing),
+            updates={"claimed_legal_representative": legal_representative},
+            changes=changes,
         )
     else:
         membership = Membership.objects.create(
-            organization=organization, user=actor, role=MembershipRole.MEMBER, status=MembershipStatus.PENDING
+            organization=organization,
+            user=actor,
+            role=MembershipRole.MEMBER,
+            status=MembershipStatus.PENDING,
+            claimed_legal_representative=legal_representative,
         )
         start_transition(
-            workflow=MEMBERSHIP, obj=membership, action="request", actor=actor, roles={APPLICANT}
+            workflow=MEMBERSHIP,
+            obj=membership,
+            action="request",
+            actor=actor,
+            roles={APPLICANT},
+            changes=changes,
         )
-    notify(
-        _managers(organization),
-        title=msg("%(user)s 申请加入「%(org)s」", user=actor.display_name, org=organization.name),
-        url=reverse("organizations:members", args=[organization.pk]),
-        event=EVENT,
-    )
+    if claim:
+        notify(
+            district_officers_covering(organization.district_id),
+            title=msg(
+                "认领申请待审核：%(user)s 申请成为「%(org)s」的负责人",
+                user=actor.display_name,
+                org=organization.name,
+            ),
+            body=msg(
+                "该机构由企业名录导入，尚无负责人。申请人填写的法定代表人：%(typed)s；名录记载：%(registry)s。",
+                typed=legal_representative,
+                registry=organization.legal_representative or "—",
+            ),
+            url=reverse("organizations:claims"),
+            event=EVENT,
+        )
+    else:
+        notify(
+            _managers(organization),
+            title=msg("%(user)s 申请加入「%(org)s」", user=actor.display_name, org=organization.name),
+            url=reverse("organizations:members", args=[organization.pk]),
+            event=EVENT,
+        )
     return membership
 
 
 @transaction.atomic
-def membership_decide(*, actor: Any, membership: Membership, approve: bool) -> Membership:
-    """Approve or decline a pending join request, per ``workflow.MEMBERSHIP``. Of two managers
-    deciding at once, the first one wins and the second is told (compare-and-set on pending)."""
-    action = "approve" if approve else "decline"
+def membership_decide(*, actor: Any, membership: Membership, approve: bool, note: str = "") -> Membership:
+    """Approve or decline a pending join request, per ``workflow.MEMBERSHIP``. Of two deciding at
+    once, the first one wins and the second is told (compare-and-set on pending).
+
+    The organization's owner or an administrator decides a request to join; the district officer
+    of its district decides a claim of an organization nobody acts for yet (a reason is required
+    to decline), and the person approved becomes its owner."""
+    # One claim decided at a time per organization: the first approved becomes the owner, and the
+    # guard of a second sees that owner.
+    Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
+    roles = membership_roles(actor, membership)
+    claim = ORG_MANAGER not in roles and DISTRICT_OFFICER in roles
+    action = ("approve" if approve else "decline") + ("_claim" if claim else "")
+    check = claim_check(membership) if claim else None
     decided = apply_transition(
         workflow=MEMBERSHIP,
         obj=membership,
         action=action,
         actor=actor,
-        roles=membership_roles(actor, membership),
+        roles=roles,
+        note=note,
+        updates={"role": MembershipRole.OWNER} if claim and approve else None,
+        changes=(
+            {
+                "claimed_legal_representative": [check["typed"], check["registry"]],
+                **({"role": [membership.role, MembershipRole.OWNER]} if approve else {}),
+            }
+            if check
+            else None
+        ),
     )
     org = decided.organization.name
-    title = (
-        msg("您加入「%(org)s」的申请已获批准", org=org)
-        if approve
-        else msg("您加入「%(org)s」的申请未获批准", org=org)
-    )
-    notify([decided.user], title=title, url=reverse("core:dashboard"), event=EVENT)
+    if claim and approve:
+        title = msg("您已成为「%(org)s」的负责人：所在区县主管部门已批准认领", org=org)
+        body: Message | str = ""
+    elif claim:
+        title = msg("您认领「%(org)s」的申请未获批准", org=org)
+        body = msg("理由：%(reason)s", reason=note.strip())
+    else:
+        title = (
+            msg("您加入「%(org)s」的申请已获批准", org=org)
+            if approve
+            else msg("您加入「%(org)s」的申请未获批准", org=org)
+        )
+        body = ""
+    notify([decided.user], title=title, body=body, url=reverse("core:dashboard"), event=EVENT)
     return decided

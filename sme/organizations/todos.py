@@ -10,12 +10,24 @@ from django.utils.translation import gettext as _
 from sme.core.todos import Todo
 
 from . import selectors
+from .guards import has_members
 from .models import MANAGING_ROLES, MembershipStatus, VerificationStatus
 
 
 def todos_for(user: Any) -> list[Todo]:
     items: list[Todo] = []
     if user.is_district_officer:
+        claims = selectors.pending_claims_for(user).count()
+        if claims:
+            items.append(
+                Todo(
+                    _("机构认领待审核"),
+                    reverse("organizations:claims"),
+                    detail=_("名录导入的机构尚无负责人，有人申请认领"),
+                    count=claims,
+                    level="warning",
+                )
+            )
         pending = selectors.pending_verification_count(user)
         if pending:
             items.append(
@@ -42,9 +54,12 @@ def todos_for(user: Any) -> list[Todo]:
             org = m.organization
             url = reverse("organizations:detail", args=[org.pk])
             if m.status == MembershipStatus.PENDING:
-                items.append(
-                    Todo(_("加入「%(org)s」的申请待负责人批准") % {"org": org.name}, level="secondary")
+                waiting_for = (
+                    _("认领「%(org)s」的申请待所在区县主管部门审核")
+                    if not has_members(org.pk)
+                    else _("加入「%(org)s」的申请待负责人批准")
                 )
+                items.append(Todo(waiting_for % {"org": org.name}, level="secondary"))
                 continue
             if m.status != MembershipStatus.ACTIVE:
                 continue

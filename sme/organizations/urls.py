@@ -7,6 +7,7 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.organization_list, name="list"),
     path("mine/", views.my_organizations, name="mine"),
+    path("claims/", views.claims, name="claims"),
     path("<int:pk>/", views.organization_detail, name="detail"),
     path("<int:pk>/edit/", views.organization_edit, name="edit"),
     path("<int:pk>/members/", views.organization_members, name="members"),

@@ -15,7 +15,7 @@ from sme.core.typing import AuthenticatedRequest
 from sme.core.workflow import history
 
 from . import selectors, services
-from .forms import OrganizationEditForm, OrganizationFilterForm, RejectForm
+from .forms import OrganizationEditForm, RejectForm, can_browse_organizations, filtered_organizations
 from .models import Organization
 from .permissions import active_membership, is_manager, roles_for
 from .workflow import VERIFICATION
@@ -31,20 +31,9 @@ def _organization_or_404(request: HttpRequest, pk: int) -> Organization:
 @login_required
 def organization_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_officer or user.is_platform_admin):
+    if not can_browse_organizations(user):
         raise PermissionDenied(_("只有主管部门和平台管理员可以浏览机构列表。"))
-    show_district = user.is_city_officer or user.is_platform_admin
-    form = OrganizationFilterForm(request.GET or None, show_district=show_district)
-    filters = form.cleaned_data if form.is_valid() else {}
-    district = filters.get("district")
-    qs = selectors.organization_list(
-        user,
-        status=filters.get("status", ""),
-        kind=filters.get("kind", ""),
-        district_id=district.pk if district else None,
-        q=filters.get("q", ""),
-        sort=filters.get("sort") or "newest",
-    )
+    form, qs = filtered_organizations(user, request.GET)
     page = paginate(qs, request.GET.get("page"))
     return render(request, "organizations/list.html", {"form": form, "page": page})
 
@@ -127,15 +116,33 @@ def organization_members(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """A manager's decision on a join request, or the district officer's on a claim (with a
+    reason to decline); the service tells which from who decides."""
     org = _organization_or_404(request, pk)
     membership = selectors.membership_in(org, membership_pk)
     if membership is None:
         raise Http404(_("加入申请不存在。"))
     approve = request.POST.get("decision") == "approve"
+    manager = is_manager(request.user, org)
     try:
-        services.membership_decide(actor=request.user, membership=membership, approve=approve)
+        services.membership_decide(
+            actor=request.user, membership=membership, approve=approve, note=request.POST.get("note", "")
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已批准。") if approve else _("已拒绝。"))
-    return redirect("organizations:members", pk=org.pk)
+    if manager:
+        return redirect("organizations:members", pk=org.pk)
+    return redirect("organizations:claims")
+
+
+@login_required
+def claims(request: AuthenticatedRequest) -> HttpResponse:
+    """The district officer's queue: people asking to act for organizations nobody acts for yet
+    (imported from the registry), with the legal representative they typed beside the registry's."""
+    if not request.user.is_district_officer:
+        raise PermissionDenied(_("只有区县主管部门可以审核机构认领申请。"))
+    page = paginate(selectors.pending_claims_for(request.user), request.GET.get("page"))
+    rows = [(m, services.claim_check(m)) for m in page.items]
+    return render(request, "organizations/claims.html", {"page": page, "rows": rows})

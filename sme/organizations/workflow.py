@@ -3,14 +3,17 @@
 - ``VERIFICATION``: an organization verified by the officer of its district
   (docs/workflows/organization-verification.md);
 - ``MEMBERSHIP``: a person joining an organization — asks, and its owner or an administrator
-  approves or declines; the owner's own membership starts active when the organization is created
-  (no page in docs/workflows yet).
+  approves or declines; an organization without members (imported from the registry) is claimed:
+  the district officer of its district decides, and the first person approved becomes its owner.
+  The owner's own membership starts active when the organization is created
+  (docs/workflows/membership.md).
 """
 
 from django.utils.translation import gettext_lazy
 
 from sme.core.workflow import START, Workflow, transition
 
+from .guards import organization_has_no_members
 from .models import MembershipStatus as M
 from .models import VerificationStatus as S
 
@@ -41,6 +44,7 @@ MEMBERSHIP = Workflow(
     role_labels={
         APPLICANT: gettext_lazy("申请人本人"),
         ORG_MANAGER: gettext_lazy("机构负责人或管理员"),
+        DISTRICT_OFFICER: gettext_lazy("所在区县主管部门"),
     },
     transitions=(
         transition("found", {START}, M.ACTIVE, {APPLICANT}, gettext_lazy("注册机构并成为负责人")),
@@ -48,5 +52,24 @@ MEMBERSHIP = Workflow(
         transition("request", {START, M.DECLINED}, M.PENDING, {APPLICANT}, gettext_lazy("申请加入机构")),
         transition("approve", {M.PENDING}, M.ACTIVE, {ORG_MANAGER}, gettext_lazy("批准加入机构")),
         transition("decline", {M.PENDING}, M.DECLINED, {ORG_MANAGER}, gettext_lazy("拒绝加入机构")),
+        # An organization nobody acts for yet (imported from the registry): its district officer
+        # decides, and the person approved becomes its owner.
+        transition(
+            "approve_claim",
+            {M.PENDING},
+            M.ACTIVE,
+            {DISTRICT_OFFICER},
+            gettext_lazy("批准认领（成为负责人）"),
+            guard=organization_has_no_members,
+        ),
+        transition(
+            "decline_claim",
+            {M.PENDING},
+            M.DECLINED,
+            {DISTRICT_OFFICER},
+            gettext_lazy("拒绝认领"),
+            note=True,
+            guard=organization_has_no_members,
+        ),
     ),
 )

@@ -381,3 +381,48 @@ def test_unlocking_an_account_that_is_not_locked_is_refused(admin_user, expert):
     with pytest.raises(Conflict):
         user_unlock(actor=admin_user, user=expert)
     assert not AuditLog.objects.filter(action="user.unlock").exists()
+
+
+def test_every_problem_of_the_form_is_shown_at_once(client, admin_user, district_officer):
+    UserFactory(username="has_mobile2", mobile="13512345679")
+    login(client, admin_user)
+    before = counts()
+    response = client.post(
+        NEW,
+        staff_data(
+            role="district_officer",
+            jurisdiction="",  # a district officer needs a district
+            username="officer_wz",  # taken
+            mobile="13512345679",  # taken
+            email="not-an-email",  # malformed (the form's own check)
+            password1="qwxzmnbv12",  # too weak
+            password2="qwxzmnbv12",
+        ),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    for field, fragment in [
+        ("jurisdiction", "须指定所辖区县"),
+        ("username", "已被使用"),
+        ("mobile", "13512345679 已注册"),
+        ("email", ""),
+        ("password1", "至少3类"),
+    ]:
+        assert f'data-testid="error-{field}"' in html, field
+        assert fragment in html
+    assert counts() == before
+
+
+def test_the_service_reports_every_problem_at_once(admin_user, district_officer):
+    from sme.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as exc:
+        services.staff_account_create(
+            actor=admin_user,
+            username="officer_wz",
+            password="qwxzmnbv12",
+            real_name="某人",
+            role="district_officer",
+            jurisdiction=None,
+        )
+    assert set(exc.value.field_errors) == {"jurisdiction", "username", "password1"}

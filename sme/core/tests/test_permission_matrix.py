@@ -85,6 +85,8 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
             "admin": 403,
         },
     ),
+    # claims of imported organizations without members: the district officer's queue
+    ("get", "/organizations/claims/", {"anonymous": "login", "district_officer": 200, "*": 403}),
     # an organization's own people go straight to their only organization
     ("get", "/organizations/mine/", {"anonymous": "login", "enterprise": 302, "provider": 302, "*": 200}),
     ("get", "/accounts/login/", {"anonymous": 200, "*": 302}),
@@ -98,6 +100,8 @@ PAGES: list[tuple[str, str, dict[str, int | str]]] = [
     ("get", "/tools/uscc/?code=91110000600037341L", {"*": 200}),
     ("get", "/api/v1/tools/uscc/91110000600037341L", {"*": 200}),
     ("get", "/tools/size-class/?industry=C&employees=50&revenue=1500", {"*": 200}),
+    ("get", "/tools/size-class/?industry=I6513&employees=50&revenue=1500", {"*": 200}),
+    ("get", "/favicon.ico", {"*": 302}),
     ("get", "/api/v1/tools/size-class?industry=C&employees=50&revenue=1500", {"*": 200}),
     ("get", "/api/v1/regions/districts/", {"*": 200}),
     ("get", "/api/v1/tools/workdays/add?date=2024-09-27&days=7", {"*": 200}),

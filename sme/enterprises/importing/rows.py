@@ -20,8 +20,9 @@ from sme.organizations import uscc
 from sme.regions.models import Region
 from sme.regions.selectors import districts as current_districts
 
+from ..industry_codes import IndustryCodeError, parse_industry_code
 from ..models import FIRST_YEAR, MAX_WAN
-from ..selectors import IndustryEntry, entry_in, industry_index
+from ..selectors import IndustryEntry, industry_index
 
 FOUR_PLACES = Decimal("0.0001")
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔", "有", "t"})
@@ -135,7 +136,7 @@ class RowContext:
     # A snapshot of the loaded codes: checking rows needs neither the database nor the cache (the
     # import may read the file in a forked process).
     codes: dict[str, IndustryEntry] = field(default_factory=lambda: dict(industry_index()))
-    _industries: dict[str, IndustryEntry | None] = field(default_factory=dict)
+    _industries: dict[str, IndustryEntry | str] = field(default_factory=dict)
     revenue_name: str = ""
     assets_name: str = ""
 
@@ -143,10 +144,18 @@ class RowContext:
         self.revenue_name = _("营业收入")
         self.assets_name = _("资产总额")
 
-    def industry(self, code: str) -> IndustryEntry | None:
-        if code not in self._industries:
-            self._industries[code] = entry_in(self.codes, code)
-        return self._industries[code]
+    def industry(self, raw: str) -> IndustryEntry | str:
+        """The loaded code ``raw`` names, or what is wrong with it (``industry_codes``, the parser the
+        profile and the size-class tool use too); remembered, a file repeats its codes."""
+        found = self._industries.get(raw)
+        if found is None:
+            try:
+                found = self.codes[parse_industry_code(raw, self.codes).code]
+            except IndustryCodeError as exc:
+                found = str(exc)
+            if len(self._industries) < 50_000:
+                self._industries[raw] = found
+        return found
 
 
 def build_context(
@@ -367,17 +376,17 @@ def _district(raw: Any, ctx: RowContext, errors: list[str]) -> DistrictInfo | No
 
 
 def _industry(raw: Any, ctx: RowContext, errors: list[str]) -> tuple[str, str]:
-    text = _text(raw).translate(_FULL_WIDTH).upper()
+    text = _text(raw)
     if not text:
         errors.append(_("缺少行业代码。"))
         return "", ""
     if len(text) == 1 and text.isdigit():  # a number cell dropped the leading zero of 01–09
         text = "0" + text
-    entry = ctx.industry(text)
-    if entry is None:
-        errors.append(_("行业代码“%(code)s”不是 GB/T 4754-2017 中的门类、大类或中类代码。") % {"code": text})
+    found = ctx.industry(text)
+    if isinstance(found, str):
+        errors.append(found)
         return "", ""
-    return entry.code, entry.section
+    return found.code, found.section
 
 
 def _year(raw: Any, ctx: RowContext, errors: list[str]) -> int | None:

@@ -1,4 +1,5 @@
-"""The fast classifier stores exactly what ``size_class.classify`` says, reasons word for word."""
+"""The fast classifier stores exactly what ``size_class.classify`` says, reasons word for word (once
+rendered: they are stored as messages, read in the reader's language)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from sme.enterprises.classification import Classifier
 from sme.enterprises.loader import snapshots_from_files
+from sme.enterprises.reasons import render_reasons
 from sme.enterprises.size_class import SizeInputError, classify
 
 RULES = snapshots_from_files()[0]
@@ -51,10 +53,11 @@ def test_classifier_matches_classify(code, employees, revenue, assets):
         expected = classify(code, employees, revenue, assets, standard=RULES)
     except SizeInputError as exc:
         assert stored.size_class == ""
-        assert [r for r in stored.reasons if r in exc.errors] == exc.errors
+        rendered = render_reasons(stored.reasons)
+        assert [r for r in rendered if r in exc.errors] == exc.errors
         return
     assert stored.size_class == (expected.size or "")
-    assert stored.reasons == expected.reasons
+    assert render_reasons(stored.reasons) == expected.reasons
     assert stored.group == (expected.group.number if expected.group else None)
     assert stored.figures == {
         k: (int(v) if k == "employees" else f"{Decimal(v).normalize():f}")
@@ -65,15 +68,20 @@ def test_classifier_matches_classify(code, employees, revenue, assets):
 
 
 def test_no_industry_and_no_figures_are_explained():
-    assert "未填写行业代码" in CLASSIFIER.classify("", 2024, 1, None, None).reasons[0]
+    assert "未填写行业代码" in render_reasons(CLASSIFIER.classify("", 2024, 1, None, None).reasons)[0]
     result = CLASSIFIER.classify("C", None, None, None, None)
     assert (result.size_class, result.group) == ("", 2)
-    assert "尚未填写年度数据" in result.reasons[0]
+    assert "尚未填写年度数据" in render_reasons(result.reasons)[0]
 
 
-def test_reasons_are_chinese_whatever_the_active_language():
+def test_reasons_are_stored_as_facts_whatever_the_active_language():
     from django.utils import translation
 
     with translation.override("en"):
         result = Classifier(RULES).classify("C", 2024, 50, Decimal(1500), None)
-    assert result.reasons[1].startswith("未达到大型")
+    assert result.reasons[1] == [
+        "below",
+        "large",
+        [["employees", "50", "1000"], ["revenue", "1500", "40000"]],
+    ]
+    assert render_reasons(result.reasons)[1].startswith("未达到大型：从业人员 50 人，低于 1000 人")

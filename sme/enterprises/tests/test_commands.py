@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from sme.core.models import AuditLog
 from sme.enterprises.models import EnterpriseImport, EnterpriseProfile
+from sme.enterprises.reasons import render_reasons
 from sme.enterprises.tests.factories import EnterpriseProfileFactory, YearFiguresFactory
 from sme.enterprises.tests.helpers import HEADER, code, csv_bytes
 from sme.organizations.models import Organization
@@ -90,7 +91,7 @@ def test_reclassify_writes_only_what_changed(wanzhou):
     for p in (right, stale, bare):
         p.refresh_from_db()
     assert (right.size_class, stale.size_class, bare.size_class) == ("small", "micro", "")
-    assert "银发" in bare.size_reasons[0]
+    assert "银发" in render_reasons(bare.size_reasons)[0]
     assert stale.version == 1  # derived data: an open edit form stays valid
     out = StringIO()
     call_command("reclassify_enterprises", stdout=out)

@@ -510,6 +510,7 @@ def test_imported_enterprise_and_self_registration(importer, django_capture_on_c
         real_name="加入者",
         mobile="13912345679",
         join_organization=org,
+        legal_representative="王五",  # a claim: nobody acts for the imported one yet
     )
     assert Membership.objects.get(user=user).status == "pending"
     assert EnterpriseProfile.objects.get(organization=org).industry_code == "C"

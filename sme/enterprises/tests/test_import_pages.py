@@ -227,3 +227,37 @@ def test_a_failure_in_the_reading_process_fails_the_import(city_officer, monkeyp
     job = runner.run_import(job)
     assert job.status == ImportStatus.FAILED
     assert not Organization.objects.filter(kind="enterprise").exists()
+
+
+def test_only_an_earlier_import_of_the_same_file_is_mentioned(
+    client, district_officer, django_capture_on_commit_callbacks
+):
+
+    from sme.enterprises.tests.helpers import run
+
+    content = csv_bytes([[code("500101"), "重庆万州甲企业", "万州区", "C3411", 10, 100, 100, YEAR]])
+    login(client, district_officer)
+    first = run(
+        district_officer,
+        "名录.csv",
+        content,
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    assert first.status == ImportStatus.DONE
+    page = client.get(f"/enterprises/imports/{first.pk}/").content.decode()
+    assert 'data-testid="earlier-import"' not in page, (
+        "the first import of a file is not told it was imported"
+    )
+    EnterpriseImport.objects.filter(pk=first.pk).update(
+        created_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    )
+    second = run(
+        district_officer,
+        "名录-再次.csv",
+        content,
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    page = client.get(f"/enterprises/imports/{second.pk}/").content.decode()
+    assert 'data-testid="earlier-import"' in page and "2026-03-02 17:30" in page
+    page = client.get(f"/enterprises/imports/{first.pk}/").content.decode()
+    assert 'data-testid="earlier-import"' not in page, "a later import is not an earlier one"

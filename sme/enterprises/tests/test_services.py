@@ -11,6 +11,7 @@ from sme.core.errors import Conflict, InvalidInput, NotAllowed
 from sme.core.models import AuditLog
 from sme.enterprises import services
 from sme.enterprises.models import EnterpriseProfile, EnterpriseYearFigures
+from sme.enterprises.reasons import render_reasons
 from sme.organizations.models import Membership
 from sme.testing.factories import OrganizationFactory, UserFactory
 
@@ -63,7 +64,7 @@ def test_profile_without_figures_is_not_classified_and_says_why(own_enterprise, 
     profile = _profile(own_enterprise, enterprise_owner, code="C")
     assert profile.size_class == ""
     assert profile.size_group == 2
-    assert any("尚未填写年度数据" in r for r in profile.size_reasons)
+    assert any("尚未填写年度数据" in r for r in render_reasons(profile.size_reasons))
 
 
 def test_figures_set_classifies_with_group_figures_and_rule_version(own_enterprise, enterprise_owner):
@@ -75,7 +76,7 @@ def test_figures_set_classifies_with_group_figures_and_rule_version(own_enterpri
     assert profile.size_standard_version == "2011"
     assert profile.size_figures_year == LAST_YEAR
     assert profile.size_figures == {"employees": 50, "revenue": "1500"}
-    assert profile.size_reasons[0].startswith("行业代码 C（制造业）属于第2组“工业”")
+    assert render_reasons(profile.size_reasons)[0].startswith("行业代码 C（制造业）属于第2组“工业”")
     assert profile.classified_at is not None
     audit_row = AuditLog.objects.get(action="enterprise.figures_set")
     assert audit_row.changes["size_class"] == ["", "small"]
@@ -112,7 +113,7 @@ def test_not_classifiable_industry_keeps_the_reason_never_a_guess(own_enterprise
     profile = _profile(own_enterprise, enterprise_owner, code="J")
     assert profile.size_class == ""
     assert profile.size_group is None
-    assert profile.size_reasons == [
+    assert render_reasons(profile.size_reasons) == [
         "金融业适用《金融业企业划型标准规定》（银发〔2015〕309号），不能按本标准划型。"
     ]
 
@@ -123,7 +124,7 @@ def test_missing_figure_the_group_needs_is_named(own_enterprise, enterprise_owne
     profile = EnterpriseProfile.objects.get(organization=own_enterprise)
     assert profile.size_class == ""
     assert profile.size_group == 3
-    assert any("缺少资产总额" in r for r in profile.size_reasons)
+    assert any("缺少资产总额" in r for r in render_reasons(profile.size_reasons))
 
 
 def test_profile_edit_conflict_changes_nothing(own_enterprise, enterprise_owner):

@@ -190,7 +190,9 @@ def test_api_unknown_or_missing_industry(client, industry):
 
 def test_api_without_any_parameter(client):
     errors = api(client, 400)["errors"]
-    assert errors == ["请填写行业代码（GB/T 4754-2017 门类字母或 2–4 位数字代码）。"]
+    assert errors == [
+        "请填写行业代码（GB/T 4754-2017 门类字母或 2–4 位数字代码，也可写作门类字母加数字，如 I6513）。"
+    ]
 
 
 def test_api_only_answers_get(client):
