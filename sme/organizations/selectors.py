@@ -121,11 +121,11 @@ def pending_verification_count(user: Any) -> int:
 
 def pending_verification_by_district(user: Any, limit: int = 5) -> list[dict[str, Any]]:
     """The districts with the most organizations waiting for verification in ``user``'s scope:
-    ``[{"district__name": …, "n": …}]``, most first."""
+    ``[{"district": id, "district__name": …, "n": …}]``, most first."""
     rows = (
         organizations_visible_to(user)
         .filter(verification_status=VerificationStatus.PENDING)
-        .values("district__name")
+        .values("district", "district__name")
         .annotate(n=Count("id"))
         .order_by("-n")[:limit]
     )

@@ -44,7 +44,7 @@ def todos_for(user: Any) -> list[Todo]:
             items.append(
                 Todo(
                     _("%(d)s：机构认证待审核") % {"d": row["district__name"]},
-                    reverse("organizations:list") + "?status=pending",
+                    reverse("organizations:list") + f"?status=pending&district={row['district']}",
                     count=row["n"],
                     level="secondary",
                 )

@@ -112,7 +112,8 @@ def test_members_and_join_requests(world):
 def test_pending_counts(world, district_officer, city_officer):
     assert selectors.pending_verification_count(district_officer) == 1
     rows = selectors.pending_verification_by_district(city_officer)
-    assert {"district__name": "万州区", "n": 1} in rows
+    assert {(r["district__name"], r["n"]) for r in rows} >= {("万州区", 1)}
+    assert all(isinstance(r["district"], int) for r in rows)
 
 
 @pytest.mark.parametrize(
@@ -137,3 +138,19 @@ def test_memberships_of_lists_every_status(world):
     Membership.objects.create(organization=org, user=world["yz_owner"], status="pending")
     assert {m.organization for m in selectors.memberships_of(world["yz_owner"])} == {world["yz"], org}
     assert Organization.objects.count() >= 3
+
+
+def test_the_city_officers_per_district_todos_link_to_their_district(client, city_officer, wanzhou, yuzhong):
+    from conftest import login
+    from sme.core.todos import todos_for
+
+    OrganizationFactory(district=wanzhou, verification_status="pending")
+    OrganizationFactory(district=yuzhong, verification_status="pending")
+    links = {t.url for t in todos_for(city_officer) if "机构认证待审核" in t.title}
+    assert links == {
+        f"/organizations/?status=pending&district={wanzhou.pk}",
+        f"/organizations/?status=pending&district={yuzhong.pk}",
+    }
+    login(client, city_officer)
+    page = client.get(f"/organizations/?status=pending&district={wanzhou.pk}").content.decode()
+    assert "万州" in page
