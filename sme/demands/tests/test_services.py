@@ -367,7 +367,7 @@ def test_daily_command_and_task(enterprise_owner, clock):
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
     result = run_daily.delay(today=(deadline + dt.timedelta(days=1)).isoformat()).get()
     assert result["reports"]["demands"]["closed"] == 1
-    assert set(result["reports"]) == {"demands", "orders", "certification", "tickets", "audit_chain"}
+    assert {"demands", "orders", "certification", "tickets", "audit_chain"} <= set(result["reports"])
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.CLOSED
 
 
