@@ -85,7 +85,6 @@ def _export(client, user, query=""):
 def _rows(client, job):
     download = client.get(job.output.download_url)
     content = b"".join(download.streaming_content)
-    download.close()
     sheet = load_workbook(io.BytesIO(content)).active
     return sheet, list(sheet.iter_rows(values_only=True))
 

@@ -60,7 +60,6 @@ def test_an_organization_name_that_is_a_formula_reaches_the_audit_export_as_text
     login(client, admin_user)
     response = client.get("/audit/export.xlsx")
     content = b"".join(response.streaming_content)
-    response.close()
     xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml
     assert "HYPERLINK" in xml and "cmd|" in xml

@@ -29,7 +29,6 @@ def _sheet(client, response):
     assert response.status_code == 302, response
     download = client.get(response["Location"])
     content = b"".join(download.streaming_content)
-    download.close()
     return load_workbook(io.BytesIO(content)).active
 
 

@@ -45,7 +45,6 @@ def exporter():
 
 def _sheet(response):
     content = b"".join(response.streaming_content)
-    response.close()
     return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
